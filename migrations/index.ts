@@ -1,0 +1,4 @@
+import { IncidentRegister1732400000000 } from './1732400000000-IncidentRegister.js';
+
+/** Every migration, in order. TypeORM runs them; `synchronize` is never used. */
+export const migrations = [IncidentRegister1732400000000];
