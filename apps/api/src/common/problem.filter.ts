@@ -44,14 +44,15 @@ export class ProblemFilter implements ExceptionFilter {
 
   private toProblem(exception: unknown, instance: string): ProblemBody {
     if (exception instanceof Problem) return exception.body(instance);
-    const bodyParserError = exception as { type?: string; status?: number; expose?: boolean; message?: string; limit?: number };
+    // Nest wraps body-parser's errors in an HttpException whose cause is the original.
+    const bodyParserError = ((exception as { cause?: unknown })?.cause ?? exception) as { type?: string; message?: string; limit?: number };
     if (bodyParserError?.type === 'entity.parse.failed') {
       return { type: problemType('malformed-json'), title: 'The body is not valid JSON', status: 400, detail: 'body: cannot be parsed as JSON', instance, errors: [{ field: 'body', reason: 'is not valid JSON' }] };
     }
     if (bodyParserError?.type === 'entity.too.large') {
       return { type: problemType('payload-too-large'), title: 'Request body too large', status: 413, detail: `body: larger than the limit of ${bodyParserError.limit} bytes`, instance, errors: [{ field: 'body', reason: `exceeds ${bodyParserError.limit} bytes` }] };
     }
-    if (typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('encoding.') || bodyParserError?.type === 'charset.unsupported') {
+    if ((typeof bodyParserError?.type === 'string' && bodyParserError.type.startsWith('encoding.')) || bodyParserError?.type === 'charset.unsupported') {
       return { type: problemType('unsupported-encoding'), title: 'Unsupported body encoding', status: 415, detail: bodyParserError.message, instance };
     }
     if (exception instanceof HttpException) {
