@@ -3,5 +3,7 @@ export * from './audit/audit-chain.js';
 export * from './audit/canonical-json.js';
 export * from './incident/incident-lifecycle.js';
 export * from './incident/incident-ref.js';
+export * from './severity/enisa-severity.js';
+export * from './severity/severity-vocabulary.js';
 export * from './vocabulary/data-category.js';
 export * from './vocabulary/jurisdiction.js';
