@@ -91,3 +91,18 @@ describe('bad input never yields a 500 and never writes', () => {
     expectProblem(await api.http.post('/v1/tokens/xyz/revoke').set(auth(api.adminToken)), 400, 'id');
   });
 });
+
+describe('updates that would clear a required value', () => {
+  it.each(['title', 'description', 'awareAt'])('%s: null is a 400 naming it, nothing written', async (field) => {
+    const created = await api.http.post('/v1/incidents').set(auth(responder)).send({ title: 'x', description: 'd', awareAt: '2026-11-20T08:00:00Z' });
+    const res = await api.http.patch(`/v1/incidents/${created.body.id}`).set(auth(responder)).send({ version: 1, [field]: null });
+    expectProblem(res, 400, field);
+    const after = await api.http.get(`/v1/incidents/${created.body.id}`).set(auth(responder));
+    expect(after.body.version).toBe(1);
+  });
+
+  it('a forged cursor with a bad timestamp is a 400 naming the cursor', async () => {
+    const forged = Buffer.from(JSON.stringify(['yesterday', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    expectProblem(await api.http.get(`/v1/incidents?cursor=${forged}`).set(auth(responder)), 400, 'cursor');
+  });
+});

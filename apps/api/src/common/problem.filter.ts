@@ -20,6 +20,7 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
   '22007': [400, 'a date or time is not valid'],
   '22008': [400, 'a date or time is out of range'],
   '22003': [400, 'a number is out of range'],
+  '23502': [400, 'a required value is missing'],
   '23505': [409, 'it would duplicate an existing record'],
   '23503': [409, 'it refers to a record that does not exist'],
   '23514': [400, 'it breaks a rule of the record'],

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { INCIDENT_STATUSES, type IncidentStatus } from '#domain';
 import { IsTimestamp } from '../common/validators.js';
 
@@ -31,6 +31,9 @@ export class CreateIncidentDto {
   occurredTo?: string | null;
 }
 
+// May be left out, but not set to null: these fields always have a value.
+const Present = () => ValidateIf((_o, v) => v !== undefined);
+
 export class UpdateIncidentDto {
   @ApiProperty({ description: 'The version you read; a stale one gets 409 and nothing is written.' })
   @IsInt()
@@ -38,13 +41,13 @@ export class UpdateIncidentDto {
   version!: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Present()
   @IsString()
   @Length(1, 300)
   title?: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Present()
   @IsString()
   @MaxLength(20000)
   description?: string;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditTrail, Database, type Sql } from '#database';
 import { allowedTransitions, canTransition, formatIncidentRef, isIncidentRef, timestampStampedBy, type Actor } from '#domain';
-import { decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
+import { cursorKey, decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
 import { Problem } from '../common/problem.js';
 import { toDate } from '../common/validators.js';
 import type { CreateIncidentDto, ListIncidentsQuery, TransitionDto, UpdateIncidentDto } from './incident.dto.js';
@@ -64,7 +64,7 @@ export class IncidentService {
 
   async list(query: ListIncidentsQuery): Promise<Page<IncidentView>> {
     const limit = query.limit ?? 50;
-    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const after = query.cursor ? (decodeCursor(query.cursor, 2, [cursorKey.timestamp, cursorKey.uuid]) as [string, string]) : undefined;
     const rows = await this.incidents.list({ status: query.status, severity: query.severity, q: query.q, after, limit });
     const last = rows[rows.length - 1];
     return { items: rows.map(incidentView), nextCursor: rows.length === limit && last ? encodeCursor([last.created_at_key, last.id]) : null };
