@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditTrail, Database, type Sql } from '#database';
 import type { Actor } from '#domain';
-import { decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
+import { cursorKey, decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
 import { type FieldError, Problem } from '../common/problem.js';
 import { toDate } from '../common/validators.js';
 import { IncidentService } from '../incidents/incident.service.js';
@@ -80,7 +80,7 @@ export class RemediationService {
   async list(incidentKey: string, query: ListRemediationActionsQuery): Promise<Page<RemediationActionView>> {
     const incident = await this.incidents.require(this.db, incidentKey);
     const limit = query.limit ?? 100;
-    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const after = query.cursor ? (decodeCursor(query.cursor, 2, [cursorKey.timestamp, cursorKey.uuid]) as [string, string]) : undefined;
     const includeInNotice = query.includeInNotice === undefined ? undefined : query.includeInNotice === 'true';
     const rows = await this.actions.list({ incidentId: incident.id, includeInNotice, status: query.status, after, limit });
     const last = rows[rows.length - 1];

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditTrail, Database, type Sql } from '#database';
 import type { Actor } from '#domain';
-import { decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
+import { cursorKey, decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
 import { Problem } from '../common/problem.js';
 import { toDate } from '../common/validators.js';
 import { IncidentService } from '../incidents/incident.service.js';
@@ -59,7 +59,7 @@ export class ThirdPartyService {
   async list(incidentKey: string, query: ListThirdPartiesQuery): Promise<Page<ThirdPartyView>> {
     const incident = await this.incidents.require(this.db, incidentKey);
     const limit = query.limit ?? 100;
-    const after = query.cursor ? (decodeCursor(query.cursor, 2) as [string, string]) : undefined;
+    const after = query.cursor ? (decodeCursor(query.cursor, 2, [cursorKey.timestamp, cursorKey.uuid]) as [string, string]) : undefined;
     const notified = query.notified === undefined ? undefined : query.notified === 'true';
     const rows = await this.parties.list({ incidentId: incident.id, notified, role: query.role, after, limit });
     const last = rows[rows.length - 1];
