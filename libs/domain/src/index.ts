@@ -5,5 +5,7 @@ export * from './incident/incident-lifecycle.js';
 export * from './incident/incident-ref.js';
 export * from './severity/enisa-severity.js';
 export * from './severity/severity-vocabulary.js';
+export * from './subjects/reachability.js';
+export * from './subjects/subject-row.js';
 export * from './vocabulary/data-category.js';
 export * from './vocabulary/jurisdiction.js';

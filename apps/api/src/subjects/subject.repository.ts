@@ -1,0 +1,208 @@
+import type { Writable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Database, type Sql, type Tx } from '#database';
+import type { ChannelFilter } from '#domain';
+import { STAGING_COLUMNS } from './import-writer.js';
+
+export interface SubjectRow {
+  id: number;
+  incident_id: string;
+  external_ref: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  push_tokens: string[];
+  postal_address: string | null;
+  country: string | null;
+  region: string | null;
+  language: string | null;
+  is_minor: boolean;
+  guardian_name: string | null;
+  guardian_email: string | null;
+  guardian_phone: string | null;
+  data_categories: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ImportRow {
+  id: string;
+  incident_id: string;
+  format: string;
+  status: string;
+  rows_total: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  inserted: number;
+  updated: number;
+  created_by: string;
+  started_at: Date;
+  finished_at: Date;
+}
+
+export interface RejectionRow {
+  line: number;
+  field: string;
+  reason: string;
+}
+
+/**
+ * Reachability, set-wise: the SQL twin of `reachableChannels` in #domain (a minor is reached through the
+ * guardian's e-mail and phone and the postal address, never through push).
+ */
+export const CHANNEL_SQL: Record<ChannelFilter, string> = {
+  email: `(CASE WHEN is_minor THEN guardian_email IS NOT NULL ELSE email IS NOT NULL END)`,
+  phone: `(CASE WHEN is_minor THEN guardian_phone IS NOT NULL ELSE phone IS NOT NULL END)`,
+  push: `(NOT is_minor AND cardinality(push_tokens) > 0)`,
+  postal: `(postal_address IS NOT NULL)`,
+  none: '',
+};
+CHANNEL_SQL.none = `NOT (${CHANNEL_SQL.email} OR ${CHANNEL_SQL.phone} OR ${CHANNEL_SQL.push} OR ${CHANNEL_SQL.postal})`;
+
+const STAGING = 'subject_import_staging';
+const SUBJECT_COLUMNS = STAGING_COLUMNS.slice(3).join(', ');
+const UPDATE_SET = STAGING_COLUMNS.slice(4).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+
+// One lock per incident (namespace + incident): imports into one incident take turns for their upsert.
+const IMPORT_LOCK_NAMESPACE = 7_201_010;
+
+@Injectable()
+export class SubjectRepository {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  /** A staging table private to this transaction (temporary: no WAL, dropped at commit or rollback). */
+  async createStaging(tx: Tx): Promise<void> {
+    await tx.rows(`
+      CREATE TEMP TABLE ${STAGING} (
+        line int NOT NULL, rej_field text, rej_reason text,
+        external_ref text, name text, email text, phone text, push_tokens text[], postal_address text,
+        country text, region text, language text, is_minor boolean,
+        guardian_name text, guardian_email text, guardian_phone text, data_categories text[]
+      ) ON COMMIT DROP`);
+  }
+
+  /** A writable that COPYs text-format lines into the staging table on the transaction's connection. */
+  copyIntoStaging(tx: Tx): Writable {
+    return tx.client.query(copyFrom(`COPY ${STAGING} (${STAGING_COLUMNS.join(', ')}) FROM STDIN`));
+  }
+
+  async lockIncidentImports(tx: Tx, incidentId: string): Promise<void> {
+    await tx.rows('SELECT pg_advisory_xact_lock($1, hashtext($2))', [IMPORT_LOCK_NAMESPACE, incidentId]);
+  }
+
+  /**
+   * One set-wise upsert from staging. Within one file the last line of an external reference wins; a subject
+   * already imported is updated, not duplicated. `xmax = 0` tells a fresh insert from an update.
+   */
+  async upsertFromStaging(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
+    const row = await tx.one<{ inserted: number; updated: number }>(`
+      WITH src AS (
+        SELECT DISTINCT ON (external_ref) ${SUBJECT_COLUMNS}
+        FROM ${STAGING} WHERE rej_field IS NULL
+        ORDER BY external_ref, line DESC
+      ), up AS (
+        INSERT INTO affected_subjects (incident_id, ${SUBJECT_COLUMNS})
+        SELECT $1, ${SUBJECT_COLUMNS} FROM src
+        ON CONFLICT (incident_id, external_ref) DO UPDATE SET ${UPDATE_SET}, updated_at = now()
+        RETURNING (xmax = 0) AS fresh
+      )
+      SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM up`,
+    [incidentId]);
+    return row!;
+  }
+
+  /** What the upsert would do, without doing it (dry run). */
+  async previewFromStaging(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
+    const row = await tx.one<{ inserted: number; updated: number }>(`
+      SELECT count(*) FILTER (WHERE a.id IS NULL)::int AS inserted, count(*) FILTER (WHERE a.id IS NOT NULL)::int AS updated
+      FROM (SELECT DISTINCT external_ref FROM ${STAGING} WHERE rej_field IS NULL) s
+      LEFT JOIN affected_subjects a ON a.incident_id = $1 AND a.external_ref = s.external_ref`,
+    [incidentId]);
+    return row!;
+  }
+
+  async insertImport(tx: Tx, i: Omit<ImportRow, 'status'>): Promise<ImportRow> {
+    const row = await tx.one<ImportRow>(
+      `INSERT INTO subject_imports (id, incident_id, format, status, rows_total, rows_accepted, rows_rejected, inserted, updated, created_by, started_at, finished_at)
+       VALUES ($1, $2, $3, 'completed', $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+      [i.id, i.incident_id, i.format, i.rows_total, i.rows_accepted, i.rows_rejected, i.inserted, i.updated, i.created_by, i.started_at, i.finished_at],
+    );
+    return row!;
+  }
+
+  async insertRejectionsFromStaging(tx: Tx, importId: string): Promise<void> {
+    await tx.rows(
+      `INSERT INTO subject_import_rejections (import_id, line, field, reason)
+       SELECT $1, line, rej_field, rej_reason FROM ${STAGING} WHERE rej_field IS NOT NULL ORDER BY line`,
+      [importId],
+    );
+  }
+
+  findImport(sql: Sql, incidentId: string, importId: string): Promise<ImportRow | undefined> {
+    return sql.one<ImportRow>('SELECT * FROM subject_imports WHERE incident_id = $1 AND id = $2', [incidentId, importId]);
+  }
+
+  /** Newest first; `started_at_key` is the exact (microsecond) sort key for the cursor. */
+  listImports(incidentId: string, limit: number, after?: [string, string]): Promise<(ImportRow & { started_at_key: string })[]> {
+    const params: unknown[] = [incidentId, limit];
+    let where = 'incident_id = $1';
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ' AND (started_at, id) < ($3::timestamptz, $4::uuid)';
+    }
+    return this.db.rows(
+      `SELECT *, started_at::text AS started_at_key FROM subject_imports WHERE ${where} ORDER BY started_at DESC, id DESC LIMIT $2`,
+      params,
+    );
+  }
+
+  listRejections(importId: string, limit: number, after?: [number, string]): Promise<RejectionRow[]> {
+    const params: unknown[] = [importId, limit];
+    let where = 'import_id = $1';
+    if (after) {
+      params.push(after[0], after[1]);
+      where += ' AND (line, field) > ($3::int, $4::text)';
+    }
+    return this.db.rows(`SELECT line, field, reason FROM subject_import_rejections WHERE ${where} ORDER BY line, field LIMIT $2`, params);
+  }
+
+  listSubjects(f: { incidentId: string; limit: number; afterId?: number; country?: string; channel?: ChannelFilter }): Promise<SubjectRow[]> {
+    const params: unknown[] = [f.incidentId];
+    const where = ['incident_id = $1'];
+    if (f.afterId !== undefined) {
+      params.push(f.afterId);
+      where.push(`id > $${params.length}`);
+    }
+    if (f.country) {
+      params.push(f.country);
+      where.push(`country = $${params.length}`);
+    }
+    if (f.channel) where.push(CHANNEL_SQL[f.channel]);
+    params.push(f.limit);
+    return this.db.rows<SubjectRow>(
+      `SELECT * FROM affected_subjects WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /**
+   * Counts in one pass: per country, per region (grouping sets) and per reachable channel (on the grand total).
+   * A subject reachable on several channels counts once for each of them.
+   */
+  summary(incidentId: string): Promise<{ country: string | null; region: string | null; by: 'total' | 'country' | 'region'; subjects: number; email: number; phone: number; push: number; postal: number; none: number }[]> {
+    return this.db.rows(`
+      SELECT country, region,
+        CASE WHEN grouping(country, region) = 3 THEN 'total' WHEN grouping(region) = 1 THEN 'country' ELSE 'region' END AS by,
+        count(*)::int AS subjects,
+        count(*) FILTER (WHERE ${CHANNEL_SQL.email})::int AS email,
+        count(*) FILTER (WHERE ${CHANNEL_SQL.phone})::int AS phone,
+        count(*) FILTER (WHERE ${CHANNEL_SQL.push})::int AS push,
+        count(*) FILTER (WHERE ${CHANNEL_SQL.postal})::int AS postal,
+        count(*) FILTER (WHERE ${CHANNEL_SQL.none})::int AS none
+      FROM affected_subjects WHERE incident_id = $1
+      GROUP BY GROUPING SETS ((), (country), (country, region))
+      ORDER BY by, country NULLS LAST, region NULLS LAST`,
+    [incidentId]);
+  }
+}
