@@ -9,3 +9,7 @@ export * from './subjects/reachability.js';
 export * from './subjects/subject-row.js';
 export * from './vocabulary/data-category.js';
 export * from './vocabulary/jurisdiction.js';
+export * from './regimes/deadline-engine.js';
+export * from './regimes/obligations.js';
+export * from './regimes/regime-catalog.js';
+export * from './regimes/regime-types.js';
