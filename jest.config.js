@@ -9,6 +9,7 @@ export default {
     '^#domain$': '<rootDir>/libs/domain/src/index.ts',
     '^#channels$': '<rootDir>/libs/channels/src/index.ts',
     '^#database$': '<rootDir>/libs/database/src/index.ts',
+    '^#documents$': '<rootDir>/libs/documents/src/index.ts',
     '^#observability$': '<rootDir>/libs/observability/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

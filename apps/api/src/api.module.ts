@@ -8,6 +8,7 @@ import { TokensController } from './access/tokens.controller.js';
 import { AssessmentsModule } from './assessments/assessments.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditRepository } from './audit/audit.repository.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { ApiConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
@@ -21,7 +22,7 @@ export class ApiModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule],
+      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule],
       controllers: [HealthController, TokensController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,6 +3,7 @@ export * from './audit/audit-chain.js';
 export * from './audit/canonical-json.js';
 export * from './incident/incident-lifecycle.js';
 export * from './incident/incident-ref.js';
+export * from './notices/index.js';
 export * from './severity/enisa-severity.js';
 export * from './severity/severity-vocabulary.js';
 export * from './subjects/reachability.js';

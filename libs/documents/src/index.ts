@@ -1,0 +1,2 @@
+export * from './letter-pdf.js';
+export * from './win-ansi.js';
