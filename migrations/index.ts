@@ -2,6 +2,7 @@ import { IncidentRegister1732400000000 } from './1732400000000-IncidentRegister.
 import { SubjectImportIndexes1732400002000 } from './1732400002000-SubjectImportIndexes.js';
 import { RemediationActionRules1732400003000 } from './1732400003000-RemediationActionRules.js';
 import { NoticeCampaigns1732400010000 } from './1732400010000-NoticeCampaigns.js';
+import { Deliveries1732400020000 } from './1732400020000-Deliveries.js';
 
 /** Every migration, in order. TypeORM runs them; `synchronize` is never used. */
-export const migrations = [IncidentRegister1732400000000, SubjectImportIndexes1732400002000, RemediationActionRules1732400003000, NoticeCampaigns1732400010000];
+export const migrations = [IncidentRegister1732400000000, SubjectImportIndexes1732400002000, RemediationActionRules1732400003000, NoticeCampaigns1732400010000, Deliveries1732400020000];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
+import { notifierConfigFromEnv } from '../apps/notifier/src/notifier-config.js';
 import { NotifierModule } from '../apps/notifier/src/notifier.module.js';
 import { WorkerPresence } from '../apps/notifier/src/worker-presence.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
@@ -13,7 +14,7 @@ afterAll(async () => database?.drop());
 
 describe('notifier process', () => {
   it('connects, registers itself, beats, and signs off on shutdown', async () => {
-    const app = await NestFactory.createApplicationContext(NotifierModule.forRoot(database.url), { logger: false, abortOnError: false });
+    const app = await NestFactory.createApplicationContext(NotifierModule.forRoot(notifierConfigFromEnv({}, database.url), { env: {} }), { logger: false, abortOnError: false });
     await app.init();
     const id = app.get(WorkerPresence).id;
     const client = new pg.Client({ connectionString: database.url });

@@ -11,6 +11,7 @@ import { AuditRepository } from './audit/audit.repository.js';
 import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { ApiConfig } from './config.js';
+import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { RemediationModule } from './remediation/remediation.module.js';
@@ -22,7 +23,7 @@ export class ApiModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule],
+      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule],
       controllers: [HealthController, TokensController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

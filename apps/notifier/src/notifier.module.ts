@@ -1,15 +1,46 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DatabaseModule } from '#database';
+import { channelConfigFromEnv, closeChannelProviders, createChannelProviders, type ChannelProviders } from '#channels';
+import { Database, DatabaseModule } from '#database';
+import { CampaignDispatcher } from './fanout/campaign-dispatcher.js';
+import { ChannelWorker } from './fanout/channel-worker.js';
+import { DeliveryRepository } from './fanout/delivery.repository.js';
+import { NoticeComposer } from './fanout/notice-composer.js';
+import { outboxSink } from './fanout/outbox-sink.js';
+import type { NotifierConfig } from './notifier-config.js';
+import { CHANNEL_PROVIDERS, NOTIFIER_CONFIG } from './tokens.js';
 import { WorkerPresence } from './worker-presence.js';
+
+export interface NotifierOptions {
+  /** Providers to use instead of those the environment configures (tests). */
+  providers?: ChannelProviders;
+  env?: NodeJS.ProcessEnv;
+}
 
 @Module({})
 export class NotifierModule {
-  static forRoot(databaseUrl: string): DynamicModule {
+  static forRoot(config: NotifierConfig, options: NotifierOptions = {}): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [DatabaseModule.forRoot(databaseUrl, 10), ScheduleModule.forRoot()],
-      providers: [WorkerPresence],
+      imports: [DatabaseModule.forRoot(config.databaseUrl, 10), ScheduleModule.forRoot()],
+      providers: [
+        { provide: NOTIFIER_CONFIG, useValue: config },
+        {
+          provide: CHANNEL_PROVIDERS,
+          inject: [Database],
+          useFactory: (db: Database) => options.providers ?? createChannelProviders(channelConfigFromEnv(options.env ?? process.env), { sandboxSink: outboxSink(db) }),
+        },
+        {
+          provide: 'CHANNEL_PROVIDERS_CLOSER',
+          inject: [CHANNEL_PROVIDERS],
+          useFactory: (providers: ChannelProviders) => ({ onApplicationShutdown: () => closeChannelProviders(providers) }),
+        },
+        WorkerPresence,
+        DeliveryRepository,
+        NoticeComposer,
+        ChannelWorker,
+        CampaignDispatcher,
+      ],
     };
   }
 }

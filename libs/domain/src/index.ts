@@ -14,3 +14,4 @@ export * from './regimes/deadline-engine.js';
 export * from './regimes/obligations.js';
 export * from './regimes/regime-catalog.js';
 export * from './regimes/regime-types.js';
+export * from './delivery/retry-policy.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, registerDecorator, ValidateIf } from 'class-validator';
-import { isValidPhoneNumber } from 'libphonenumber-js';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { DATA_CATEGORIES, isDataCategory, type DataCategory } from '#domain';
 import { IsTimestamp } from '../common/validators.js';
 

@@ -1,0 +1,283 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Database, type Sql } from '#database';
+import type { ChannelKind } from '#channels';
+
+export interface ClaimedDelivery {
+  id: number;
+  campaign_id: string;
+  step: number;
+  channel: ChannelKind;
+  attempts: number;
+  notice_token: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  push_tokens: string[];
+  postal_address: string | null;
+  language: string | null;
+  is_minor: boolean;
+  guardian_name: string | null;
+  guardian_email: string | null;
+  guardian_phone: string | null;
+}
+
+/** One provider outcome, reduced to what the database needs. */
+export interface RecordedOutcome {
+  id: number;
+  result: 'sent' | 'retry' | 'permanent' | 'config';
+  reason: string | null;
+  delayMs: number;
+  providerMessageId: string | null;
+}
+
+export interface RunningCampaign {
+  id: string;
+  incident_id: string;
+  audience: { kind: 'all' } | { kind: 'filter'; jurisdictions?: string[]; dataCategories?: string[] };
+  channel_chain: ChannelKind[];
+  expanded_through: number;
+}
+
+// 244 bits from the server's strong random source (two v4 UUIDs): the notice link cannot be guessed.
+const NOTICE_TOKEN_SQL = `replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`;
+const EXPAND_LOCK_NAMESPACE = 7_201_020;
+
+/** The notifier's SQL: set-wise expansion, SKIP LOCKED claims with leases, set-wise outcomes. */
+@Injectable()
+export class DeliveryRepository {
+  constructor(@Inject(Database) private readonly db: Database) {}
+
+  /** Approved campaigns become running; returns their ids. */
+  startApproved(tx: Sql): Promise<{ id: string; incident_id: string }[]> {
+    return tx.rows(
+      `UPDATE notice_campaigns SET status = 'running', started_at = now(), updated_at = now()
+       WHERE status = 'approved' RETURNING id, incident_id`,
+    );
+  }
+
+  runningCampaigns(): Promise<(RunningCampaign & { expanded_at: Date | null })[]> {
+    return this.db.rows(`SELECT id, incident_id, audience, channel_chain, expanded_through, expanded_at FROM notice_campaigns WHERE status = 'running'`);
+  }
+
+  /**
+   * Expands the next chunk of a campaign's audience into deliveries, in one statement: each subject starts
+   * on the first channel of the chain it can be reached on, or is unreachable at once. One process at a
+   * time per campaign (advisory lock); returns undefined when another process holds it.
+   */
+  async expandChunk(campaign: RunningCampaign, chunk: number): Promise<{ inserted: number; done: boolean } | undefined> {
+    return this.db.transaction(async (tx) => {
+      const lock = await tx.one<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok`, [EXPAND_LOCK_NAMESPACE, campaign.id]);
+      if (!lock?.ok) return undefined;
+      const current = await tx.one<{ expanded_through: number; expanded_at: Date | null; status: string }>(
+        'SELECT expanded_through, expanded_at, status FROM notice_campaigns WHERE id = $1', [campaign.id]);
+      if (!current || current.expanded_at || current.status !== 'running') return { inserted: 0, done: true };
+      const filter = campaign.audience.kind === 'filter' ? campaign.audience : { jurisdictions: [], dataCategories: [] };
+      const row = await tx.one<{ inserted: number; last_id: number | null; selected: number }>(
+        `WITH chunk AS (
+           SELECT s, s.id, next_reachable_step($3::text[], 0, s) AS step
+           FROM affected_subjects s
+           WHERE s.incident_id = $2 AND s.id > $4
+             AND (cardinality($6::text[]) = 0 OR s.country = ANY($6) OR s.region = ANY($6))
+             AND (cardinality($7::text[]) = 0 OR s.data_categories && $7::text[])
+           ORDER BY s.id LIMIT $5
+         ), ins AS (
+           INSERT INTO deliveries (campaign_id, subject_id, state, step, channel, notice_token, tried)
+           SELECT $1, id, CASE WHEN step IS NULL THEN 'unreachable' ELSE 'queued' END, step, ($3::text[])[step],
+                  ${NOTICE_TOKEN_SQL},
+                  CASE WHEN step IS NULL THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', 'no_contact_for_chain', 'at', now())) ELSE '[]'::jsonb END
+           FROM chunk
+           ON CONFLICT (campaign_id, subject_id) DO NOTHING
+           RETURNING 1
+         )
+         SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT max(id) FROM chunk) AS last_id, (SELECT count(*) FROM chunk)::int AS selected`,
+        [campaign.id, campaign.incident_id, campaign.channel_chain, current.expanded_through, chunk, filter.jurisdictions ?? [], filter.dataCategories ?? []],
+      );
+      const done = row!.selected < chunk;
+      await tx.rows(
+        `UPDATE notice_campaigns SET expanded_through = coalesce($2, expanded_through), expanded_at = CASE WHEN $3 THEN now() END WHERE id = $1`,
+        [campaign.id, row!.last_id, done],
+      );
+      return { inserted: row!.inserted, done };
+    });
+  }
+
+  /** Claims up to `limit` due deliveries of one channel with a lease; skips rows other workers hold. */
+  claim(channel: ChannelKind, limit: number, workerId: string, leaseSeconds: number): Promise<ClaimedDelivery[]> {
+    return this.db.rows<ClaimedDelivery>(
+      `WITH picked AS (
+         SELECT id FROM deliveries
+         WHERE state = 'queued' AND channel = $1 AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE deliveries d
+       SET state = 'sending', lease_owner = $3, lease_until = now() + make_interval(secs => $4),
+           attempts = d.attempts + 1, updated_at = now()
+       FROM picked, affected_subjects s
+       WHERE d.id = picked.id AND s.id = d.subject_id
+       RETURNING d.id, d.campaign_id, d.step, d.channel, d.attempts, d.notice_token,
+                 s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
+                 s.guardian_name, s.guardian_email, s.guardian_phone`,
+      [channel, limit, workerId, leaseSeconds],
+    );
+  }
+
+  /**
+   * Writes a batch of outcomes in one statement. Only rows this worker still leases are touched: a worker
+   * whose lease ran out (and whose row went to someone else) cannot overwrite the other's result.
+   * A permanent failure moves the subject to the next channel it can be reached on, or makes it unreachable.
+   */
+  async recordOutcomes(workerId: string, provider: string, outcomes: readonly RecordedOutcome[]): Promise<number> {
+    if (outcomes.length === 0) return 0;
+    const rows = await this.db.rows<{ id: number }>(
+      `WITH v AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[]) AS v(id, result, reason, delay_ms, mid)
+       ), x AS (
+         SELECT d.id, v.result, v.reason, v.delay_ms, v.mid, c.channel_chain, c.status AS campaign_status,
+                CASE WHEN v.result = 'permanent' THEN next_reachable_step(c.channel_chain, d.step, s) END AS next_step
+         FROM v
+         JOIN deliveries d ON d.id = v.id
+         JOIN notice_campaigns c ON c.id = d.campaign_id
+         JOIN affected_subjects s ON s.id = d.subject_id
+         WHERE d.state = 'sending' AND d.lease_owner = $6
+       )
+       UPDATE deliveries d SET
+         state = CASE
+           WHEN x.result = 'sent' THEN 'sent'
+           WHEN x.campaign_status = 'cancelled' THEN 'cancelled'
+           WHEN x.result IN ('retry', 'config') THEN 'queued'
+           WHEN x.next_step IS NOT NULL THEN 'queued'
+           ELSE 'unreachable' END,
+         step = CASE WHEN x.result = 'permanent' AND x.next_step IS NOT NULL THEN x.next_step ELSE d.step END,
+         channel = CASE WHEN x.result = 'permanent' AND x.next_step IS NOT NULL THEN x.channel_chain[x.next_step] ELSE d.channel END,
+         attempts = CASE WHEN x.result = 'permanent' THEN 0 WHEN x.result = 'config' THEN d.attempts - 1 ELSE d.attempts END,
+         next_attempt_at = now() + x.delay_ms * interval '1 millisecond',
+         provider = $7,
+         provider_message_id = CASE WHEN x.result = 'sent' THEN x.mid ELSE d.provider_message_id END,
+         sent_at = CASE WHEN x.result = 'sent' THEN now() ELSE d.sent_at END,
+         lease_owner = NULL,
+         lease_until = NULL,
+         tried = CASE WHEN x.result = 'permanent'
+           THEN d.tried || jsonb_build_array(jsonb_build_object('channel', d.channel, 'reason', x.reason, 'at', now()))
+           ELSE d.tried END,
+         updated_at = now()
+       FROM x WHERE d.id = x.id
+       RETURNING d.id`,
+      [
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.result),
+        outcomes.map((o) => o.reason),
+        outcomes.map((o) => Math.max(0, Math.round(o.delayMs))),
+        outcomes.map((o) => o.providerMessageId),
+        workerId,
+        provider,
+      ],
+    );
+    return rows.length;
+  }
+
+  /** Rows whose worker died (lease ran out) go back to the queue; each may have been sent once already. */
+  async reapExpiredLeases(): Promise<number> {
+    const rows = await this.db.rows(
+      `UPDATE deliveries SET state = 'queued', lease_owner = NULL, lease_until = NULL,
+              lease_expiries = lease_expiries + 1, next_attempt_at = now(), updated_at = now()
+       WHERE state = 'sending' AND lease_until < now() RETURNING 1`,
+    );
+    return rows.length;
+  }
+
+  /** Nothing more goes out for cancelled campaigns; in-flight batches finish and record their result. */
+  async cancelQueued(): Promise<number> {
+    const rows = await this.db.rows(
+      `UPDATE deliveries d SET state = 'cancelled', updated_at = now()
+       FROM notice_campaigns c
+       WHERE c.status = 'cancelled' AND d.campaign_id = c.id AND d.state = 'queued' RETURNING 1`,
+    );
+    return rows.length;
+  }
+
+  /** Running campaigns that are fully expanded and have nothing queued or in flight. */
+  finishedCampaigns(): Promise<{ id: string; incident_id: string }[]> {
+    return this.db.rows(
+      `SELECT c.id, c.incident_id FROM notice_campaigns c
+       WHERE c.status = 'running' AND c.expanded_at IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = c.id AND d.state IN ('queued', 'sending'))`,
+    );
+  }
+
+  async complete(tx: Sql, campaignId: string, summary: unknown): Promise<boolean> {
+    const rows = await tx.rows(
+      `UPDATE notice_campaigns SET status = 'completed', finished_at = now(), summary = $2, updated_at = now()
+       WHERE id = $1 AND status = 'running' RETURNING 1`,
+      [campaignId, JSON.stringify(summary)],
+    );
+    return rows.length === 1;
+  }
+
+  async pausedChannels(): Promise<Set<string>> {
+    const rows = await this.db.rows<{ channel: string }>('SELECT channel FROM channel_pauses');
+    return new Set(rows.map((r) => r.channel));
+  }
+
+  async pauseChannel(channel: ChannelKind, provider: string, reason: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const paused = await tx.rows(
+        `INSERT INTO channel_pauses (channel, provider, reason) VALUES ($1, $2, $3) ON CONFLICT (channel) DO NOTHING RETURNING 1`,
+        [channel, provider, reason],
+      );
+      if (paused.length) {
+        await tx.rows(
+          `INSERT INTO alerts (kind, severity, message, dedupe_key) VALUES ('channel_stopped', 'critical', $1, $2)
+           ON CONFLICT (dedupe_key) DO NOTHING`,
+          [`The ${channel} channel (${provider}) was stopped: ${reason}. Fix the configuration, then resume the channel.`, `channel_stopped:${channel}:${Date.now()}`],
+        );
+      }
+    });
+  }
+}
+
+export interface CampaignSummary {
+  total: number;
+  byState: Record<string, number>;
+  /** Final channel per notified person: how many were reached by which channel. */
+  notifiedByChannel: Record<string, number>;
+  /** Why people could not be reached: channel → reason → count (every channel tried). */
+  unreachableReasons: Record<string, Record<string, number>>;
+  firstSentAt: string | null;
+  lastSentAt: string | null;
+  /** Deliveries whose worker died mid-send: each may have reached its person twice. */
+  possibleDuplicates: number;
+}
+
+/** Figures of one campaign, set-wise; used for live progress and the final summary kept for regulators. */
+export async function campaignSummary(sql: Sql, campaignId: string): Promise<CampaignSummary> {
+  const states = await sql.rows<{ state: string; channel: string | null; n: number; first: Date | null; last: Date | null; dup: number }>(
+    `SELECT state, channel, count(*)::int AS n, min(sent_at) AS first, max(sent_at) AS last, sum(lease_expiries)::int AS dup
+     FROM deliveries WHERE campaign_id = $1 GROUP BY state, channel`,
+    [campaignId],
+  );
+  const reasons = await sql.rows<{ channel: string | null; reason: string; n: number }>(
+    `SELECT t->>'channel' AS channel, t->>'reason' AS reason, count(*)::int AS n
+     FROM deliveries d, jsonb_array_elements(d.tried) t
+     WHERE d.campaign_id = $1 AND d.state = 'unreachable' GROUP BY 1, 2`,
+    [campaignId],
+  );
+  const summary: CampaignSummary = { total: 0, byState: {}, notifiedByChannel: {}, unreachableReasons: {}, firstSentAt: null, lastSentAt: null, possibleDuplicates: 0 };
+  let first: Date | null = null;
+  let last: Date | null = null;
+  for (const r of states) {
+    summary.total += r.n;
+    summary.byState[r.state] = (summary.byState[r.state] ?? 0) + r.n;
+    summary.possibleDuplicates += r.dup;
+    if ((r.state === 'sent' || r.state === 'delivered') && r.channel) summary.notifiedByChannel[r.channel] = (summary.notifiedByChannel[r.channel] ?? 0) + r.n;
+    if (r.first && (!first || r.first < first)) first = r.first;
+    if (r.last && (!last || r.last > last)) last = r.last;
+  }
+  for (const r of reasons) {
+    const channel = r.channel ?? 'none';
+    (summary.unreachableReasons[channel] ??= {})[r.reason] = r.n;
+  }
+  summary.firstSentAt = first?.toISOString() ?? null;
+  summary.lastSentAt = last?.toISOString() ?? null;
+  return summary;
+}

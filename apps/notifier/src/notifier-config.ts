@@ -1,0 +1,41 @@
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '#domain';
+
+/** The notifier's tuning, from the environment. Provider credentials are read by libs/channels. */
+export interface NotifierConfig {
+  databaseUrl: string;
+  /** Base of the links in notices: `${publicUrl}/n/<token>`. */
+  publicUrl: string;
+  /** Deliveries claimed per batch (capped by each provider's maximum batch). */
+  batchSize: number;
+  /** Parallel send loops per channel in this process. */
+  concurrency: number;
+  leaseSeconds: number;
+  idleMs: number;
+  expandChunk: number;
+  tickMs: number;
+  retry: RetryPolicy;
+}
+
+export function notifierConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl = env.DATABASE_URL): NotifierConfig {
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');
+  const int = (name: string, fallback: number) => {
+    const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+    return value;
+  };
+  return {
+    databaseUrl,
+    publicUrl: (env.TOCSIN_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+    batchSize: int('NOTIFIER_BATCH_SIZE', 1000),
+    concurrency: int('NOTIFIER_CONCURRENCY', 2),
+    leaseSeconds: int('NOTIFIER_LEASE_SECONDS', 60),
+    idleMs: int('NOTIFIER_IDLE_MS', 100),
+    expandChunk: int('NOTIFIER_EXPAND_CHUNK', 20_000),
+    tickMs: int('NOTIFIER_TICK_MS', 200),
+    retry: {
+      maxAttempts: int('NOTIFIER_RETRY_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts),
+      baseDelayMs: int('NOTIFIER_RETRY_BASE_MS', DEFAULT_RETRY_POLICY.baseDelayMs),
+      maxDelayMs: int('NOTIFIER_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.maxDelayMs),
+    },
+  };
+}
