@@ -434,6 +434,29 @@ describe('a larger import', () => {
     const summary = await api.http.get(`/v1/incidents/${ref}/subjects/summary`).set(auth(responder));
     expect(summary.body).toMatchObject({ total: 20_000, byChannel: { email: 20_000, phone: 18_000, postal: 20_000 } });
   });
+
+  it('counts a reference repeated across batches once, on import and on re-import', async () => {
+    const ref = await newIncident();
+    // 30,000 rows of ~330 bytes make more than one 8 MiB batch. The last 500 repeat the first 500.
+    const padding = 'p'.repeat(290);
+    const lines = ['externalRef,name,email'];
+    for (let i = 0; i < 30_000; i++) {
+      const n = i < 29_500 ? i : i - 29_500;
+      lines.push(`XB-${n},${padding} ${i},${i < 29_500 ? 'first' : 'later'}${n}@example.com`);
+    }
+    const body = lines.join('\n') + '\n';
+    expect(body.length).toBeGreaterThan(8 * 1024 * 1024);
+    const first = await upload(ref, body);
+    expect(first.body).toMatchObject({ rowsAccepted: 30_000, inserted: 29_500, updated: 0, duplicates: 500 });
+    const again = await upload(ref, body);
+    expect(again.body).toMatchObject({ rowsAccepted: 30_000, inserted: 0, updated: 29_500, duplicates: 500 });
+    const logged = api.logs.filter((l) => l.includes('subjects imported') && l.includes(first.body.importId));
+    expect(JSON.parse(logged[0]!).data.batches).toBeGreaterThan(1);
+    const rows = await sql<{ email: string }>('SELECT email FROM affected_subjects s JOIN incidents i ON i.id = s.incident_id WHERE i.ref = $1 AND external_ref = $2', [ref, 'XB-7']);
+    expect(rows).toEqual([{ email: 'later7@example.com' }]);
+    const total = await sql<{ n: number }>('SELECT count(*)::int AS n FROM affected_subjects s JOIN incidents i ON i.id = s.incident_id WHERE i.ref = $1', [ref]);
+    expect(total).toEqual([{ n: 29_500 }]);
+  });
 });
 
 describe('logs', () => {

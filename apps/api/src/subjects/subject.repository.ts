@@ -61,6 +61,7 @@ export const CHANNEL_SQL: Record<ChannelFilter, string> = {
 CHANNEL_SQL.none = `NOT (${CHANNEL_SQL.email} OR ${CHANNEL_SQL.phone} OR ${CHANNEL_SQL.push} OR ${CHANNEL_SQL.postal})`;
 
 const STAGING = 'subject_import_staging';
+const SEEN = 'subject_import_seen';
 const SUBJECT_COLUMNS = STAGING_COLUMNS.slice(3).join(', ');
 const UPDATE_SET = STAGING_COLUMNS.slice(4).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 
@@ -79,7 +80,8 @@ export class SubjectRepository {
         external_ref text, name text, email text, phone text, push_tokens text[], postal_address text,
         country text, region text, language text, is_minor boolean,
         guardian_name text, guardian_email text, guardian_phone text, data_categories text[]
-      ) ON COMMIT DROP`);
+      ) ON COMMIT DROP;
+      CREATE TEMP TABLE ${SEEN} (external_ref text PRIMARY KEY) ON COMMIT DROP`);
   }
 
   /** A writable that COPYs text-format lines into the staging table on the transaction's connection. */
@@ -92,11 +94,19 @@ export class SubjectRepository {
   }
 
   /**
-   * One set-wise upsert from staging. Within one file the last line of an external reference wins; a subject
-   * already imported is updated, not duplicated. `xmax = 0` tells a fresh insert from an update.
+   * One set-wise upsert of the batch in staging. Within a batch the last line of an external reference wins;
+   * a later batch overwrites an earlier one, so the last line of the file wins. A subject already imported is
+   * updated, not duplicated; `xmax = 0` tells a fresh insert from an update. The references of every batch
+   * are kept in a second temporary table (`seen`), so that a reference repeated in a later batch is counted
+   * once: it is neither a new insert nor another update.
    */
-  async upsertFromStaging(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
-    const row = await tx.one<{ inserted: number; updated: number }>(`
+  async upsertBatch(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
+    const seen = await tx.one<{ n: number }>(`
+      WITH fresh AS (
+        INSERT INTO ${SEEN} (external_ref) SELECT DISTINCT external_ref FROM ${STAGING} WHERE rej_field IS NULL
+        ON CONFLICT DO NOTHING RETURNING 1
+      ) SELECT count(*)::int AS n FROM fresh`);
+    const row = await tx.one<{ fresh: number; conflicts: number }>(`
       WITH src AS (
         SELECT DISTINCT ON (external_ref) ${SUBJECT_COLUMNS}
         FROM ${STAGING} WHERE rej_field IS NULL
@@ -107,17 +117,28 @@ export class SubjectRepository {
         ON CONFLICT (incident_id, external_ref) DO UPDATE SET ${UPDATE_SET}, updated_at = now()
         RETURNING (xmax = 0) AS fresh
       )
-      SELECT count(*) FILTER (WHERE fresh)::int AS inserted, count(*) FILTER (WHERE NOT fresh)::int AS updated FROM up`,
+      SELECT count(*) FILTER (WHERE fresh)::int AS fresh, count(*) FILTER (WHERE NOT fresh)::int AS conflicts FROM up`,
     [incidentId]);
-    return row!;
+    // References this batch shares with an earlier batch of the same file were written by this import already.
+    const repeated = row!.fresh + row!.conflicts - seen!.n;
+    return { inserted: row!.fresh, updated: row!.conflicts - repeated };
   }
 
-  /** What the upsert would do, without doing it (dry run). */
+  async truncateStaging(tx: Tx): Promise<void> {
+    await tx.rows(`TRUNCATE ${STAGING}`);
+  }
+
+  /**
+   * What the upserts would do, without doing them (dry run; staging then holds the whole file). The lookup is a
+   * correlated subquery so that it always probes the unique index, whatever the statistics say.
+   */
   async previewFromStaging(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
     const row = await tx.one<{ inserted: number; updated: number }>(`
-      SELECT count(*) FILTER (WHERE a.id IS NULL)::int AS inserted, count(*) FILTER (WHERE a.id IS NOT NULL)::int AS updated
-      FROM (SELECT DISTINCT external_ref FROM ${STAGING} WHERE rej_field IS NULL) s
-      LEFT JOIN affected_subjects a ON a.incident_id = $1 AND a.external_ref = s.external_ref`,
+      SELECT count(*) FILTER (WHERE NOT known)::int AS inserted, count(*) FILTER (WHERE known)::int AS updated
+      FROM (
+        SELECT EXISTS (SELECT 1 FROM affected_subjects a WHERE a.incident_id = $1 AND a.external_ref = s.external_ref) AS known
+        FROM (SELECT DISTINCT external_ref FROM ${STAGING} WHERE rej_field IS NULL) s
+      ) k`,
     [incidentId]);
     return row!;
   }
@@ -129,6 +150,13 @@ export class SubjectRepository {
       [i.id, i.incident_id, i.format, i.rows_total, i.rows_accepted, i.rows_rejected, i.inserted, i.updated, i.created_by, i.started_at, i.finished_at],
     );
     return row!;
+  }
+
+  async finishImport(tx: Tx, id: string, c: { rowsTotal: number; rowsAccepted: number; rowsRejected: number; inserted: number; updated: number }): Promise<void> {
+    await tx.rows(
+      `UPDATE subject_imports SET rows_total = $2, rows_accepted = $3, rows_rejected = $4, inserted = $5, updated = $6, finished_at = now() WHERE id = $1`,
+      [id, c.rowsTotal, c.rowsAccepted, c.rowsRejected, c.inserted, c.updated],
+    );
   }
 
   async insertRejectionsFromStaging(tx: Tx, importId: string): Promise<void> {

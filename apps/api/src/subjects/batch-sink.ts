@@ -1,0 +1,51 @@
+import { Writable } from 'node:stream';
+
+/**
+ * Collects the COPY text into batches and hands each full batch to `flush` (COPY it into staging, upsert it),
+ * without waiting for that flush before taking the next batch: while PostgreSQL upserts one batch, the next
+ * is parsed and validated. At most two batches are in memory (one being flushed, one being filled); when the
+ * next batch is full before the previous flush is done, writing waits, and so does the upload.
+ */
+export class BatchSink extends Writable {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private inflight: Promise<void> | undefined;
+
+  constructor(
+    private readonly flush: (chunks: Buffer[]) => Promise<void>,
+    private readonly batchBytes: number,
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes < this.batchBytes) return done();
+    this.handOver().then(() => done(), done);
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.handOver()
+      .then(() => this.inflight)
+      .then(() => done(), done);
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    // A flush still running holds the transaction's connection: let it settle before the rollback is sent.
+    const settle = this.inflight ?? Promise.resolve();
+    settle.then(() => done(error), () => done(error));
+  }
+
+  /** Waits for the previous flush, then starts this batch's flush without waiting for it. */
+  private async handOver(): Promise<void> {
+    if (this.inflight) await this.inflight;
+    if (this.chunks.length === 0) return;
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.bytes = 0;
+    const flushing = this.flush(chunks);
+    this.inflight = flushing;
+    flushing.catch((error: Error) => this.destroy(error));
+  }
+}
