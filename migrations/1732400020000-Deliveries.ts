@@ -5,6 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * campaign's channel chain (`step`) instead of spawning new rows, so every subject ends in exactly one
  * final state: sent / delivered, unreachable (with `tried`, the reason per channel), or cancelled.
  *
+ * Letters wait in `printing` (queued for a print batch) until staff mark their batch mailed; then `sent`.
+ *
  * Claiming: `FOR UPDATE SKIP LOCKED` on the partial index of queued rows, then a lease
  * (`lease_owner`, `lease_until`). A worker that dies holding a lease is detected when the lease runs out:
  * the row is queued again and `lease_expiries` counts the possible duplicate send.
@@ -40,7 +42,7 @@ export class Deliveries1732400020000 implements MigrationInterface {
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
         campaign_id uuid NOT NULL REFERENCES notice_campaigns(id),
         subject_id bigint NOT NULL REFERENCES affected_subjects(id),
-        state text NOT NULL CHECK (state IN ('queued','sending','sent','delivered','unreachable','cancelled')),
+        state text NOT NULL CHECK (state IN ('queued','sending','printing','sent','delivered','unreachable','cancelled')),
         step int,
         channel text CHECK (channel IN ('email','sms','push','letter')),
         attempts int NOT NULL DEFAULT 0,
@@ -66,7 +68,7 @@ export class Deliveries1732400020000 implements MigrationInterface {
       CREATE INDEX deliveries_claimable ON deliveries (channel, next_attempt_at) WHERE state = 'queued';
       CREATE INDEX deliveries_leased ON deliveries (lease_until) WHERE state = 'sending';
       -- "Is anything of this campaign still open?" without scanning its finished rows.
-      CREATE INDEX deliveries_open ON deliveries (campaign_id) WHERE state IN ('queued','sending');
+      CREATE INDEX deliveries_open ON deliveries (campaign_id) WHERE state IN ('queued','sending','printing');
       CREATE INDEX deliveries_provider_message ON deliveries (provider, provider_message_id) WHERE provider_message_id IS NOT NULL;
 
       -- The sandbox transport: what would have been sent, readable through the api.

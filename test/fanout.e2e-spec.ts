@@ -188,7 +188,7 @@ describe('fan-out', () => {
 describe('what people and staff see', () => {
   it('progress is readable, the sandbox outbox holds the messages, and each link opens the notice in the person\'s language', async () => {
     const campaign = await approvedCampaign(100, ['email', 'sms', 'push', 'letter']);
-    const notifier = await startNotifier(api.database.url, undefined);
+    const notifier = await startNotifier(api.database.url, undefined, {}, { LETTER_PROVIDER: 'sandbox' });
     try {
       await waitForStatus(campaign.id, 'completed');
     } finally {

@@ -17,9 +17,9 @@ export function memoryProviders(rule?: OutcomeRule): ChannelProviders & { all():
   };
 }
 
-export async function startNotifier(databaseUrl: string, providers: ChannelProviders | undefined, over: Partial<NotifierConfig> = {}): Promise<INestApplicationContext & { worker: ChannelWorker }> {
+export async function startNotifier(databaseUrl: string, providers: ChannelProviders | undefined, over: Partial<NotifierConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<INestApplicationContext & { worker: ChannelWorker }> {
   const config = { ...notifierConfigFromEnv({ NOTIFIER_TICK_MS: '50', NOTIFIER_IDLE_MS: '20', NOTIFIER_RETRY_BASE_MS: '20', NOTIFIER_RETRY_MAX_MS: '200' }, databaseUrl), ...over };
-  const app = await NestFactory.createApplicationContext(NotifierModule.forRoot(config, { providers, env: {} }), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(NotifierModule.forRoot(config, { providers, env }), { logger: false, abortOnError: false });
   await app.init();
   return Object.assign(app, { worker: app.get(ChannelWorker) });
 }

@@ -28,7 +28,11 @@ export class NotifierModule {
         {
           provide: CHANNEL_PROVIDERS,
           inject: [Database],
-          useFactory: (db: Database) => options.providers ?? createChannelProviders(channelConfigFromEnv(options.env ?? process.env), { sandboxSink: outboxSink(db) }),
+          useFactory: (db: Database) => options.providers ?? createChannelProviders(channelConfigFromEnv(options.env ?? process.env), {
+            sandboxSink: outboxSink(db),
+            // The delivery rows are the print queue: a letter waits in state 'printing' for its batch.
+            letterQueue: async () => undefined,
+          }),
         },
         {
           provide: 'CHANNEL_PROVIDERS_CLOSER',

@@ -27,10 +27,11 @@ const FULL = {
 };
 
 describe('channelConfigFromEnv', () => {
-  it('uses the sandbox for every channel when nothing is configured', () => {
+  it('uses the sandbox for every remote channel and the local print queue for letters when nothing is configured', () => {
     const config = channelConfigFromEnv({});
-    expect([config.email, config.sms, config.push, config.letter].map((c) => c.provider)).toEqual(['sandbox', 'sandbox', 'sandbox', 'sandbox']);
-    expect(describeChannelConfig(config)).toEqual({ email: 'sandbox (no credentials)', sms: 'sandbox (no credentials)', push: 'sandbox (no credentials)', letter: 'sandbox (not configured)' });
+    expect([config.email, config.sms, config.push, config.letter].map((c) => c.provider)).toEqual(['sandbox', 'sandbox', 'sandbox', 'print-queue']);
+    expect(describeChannelConfig(config)).toEqual({ email: 'sandbox (no credentials)', sms: 'sandbox (no credentials)', push: 'sandbox (no credentials)', letter: 'print-queue' });
+    expect(channelConfigFromEnv({ LETTER_PROVIDER: 'sandbox' }).letter.provider).toBe('sandbox');
   });
 
   it('reads every provider, with base URLs for stubs', () => {
@@ -93,7 +94,7 @@ describe('createChannelProviders', () => {
 
   it('falls back to sandboxes that write through the given sink', async () => {
     const sunk: string[] = [];
-    const providers = createChannelProviders(channelConfigFromEnv({}), { sandboxSink: async (records) => void sunk.push(...records.map((r) => `${r.kind}:${r.message.deliveryId}`)) });
+    const providers = createChannelProviders(channelConfigFromEnv({ LETTER_PROVIDER: 'sandbox' }), { sandboxSink: async (records) => void sunk.push(...records.map((r) => `${r.kind}:${r.message.deliveryId}`)) });
     expect(providers.sms).toBeInstanceOf(SandboxProvider);
     const outcomes = await providers.sms.send([{ deliveryId: 'd1', to: '+4915123456789', body: 'hi' }]);
     expect(outcomes).toEqual([{ deliveryId: 'd1', result: 'sent', providerMessageId: 'sandbox-sms-1' }]);

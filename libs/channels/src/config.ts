@@ -173,7 +173,8 @@ export function channelConfigFromEnv(env: Env = process.env): ChannelConfig {
   }
 
   // Letter: print queue (no external credentials; opt in)
-  const letterProvider = read('LETTER_PROVIDER') ?? 'sandbox';
+  // Letters need no credentials: the print queue (the notifier's delivery rows) is the default.
+  const letterProvider = read('LETTER_PROVIDER') ?? 'print-queue';
   if (letterProvider !== 'print-queue' && letterProvider !== 'sandbox') problems.push({ variable: 'LETTER_PROVIDER', reason: 'must be print-queue or sandbox' });
   const letter: ChannelConfig['letter'] = letterProvider === 'print-queue' && !forced ? { provider: 'print-queue' } : sandbox('not configured');
 

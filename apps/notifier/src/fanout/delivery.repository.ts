@@ -143,6 +143,7 @@ export class DeliveryRepository {
        )
        UPDATE deliveries d SET
          state = CASE
+           WHEN x.result = 'sent' AND $7 = 'print-queue' THEN 'printing'
            WHEN x.result = 'sent' THEN 'sent'
            WHEN x.campaign_status = 'cancelled' THEN 'cancelled'
            WHEN x.result IN ('retry', 'config') THEN 'queued'
@@ -154,7 +155,7 @@ export class DeliveryRepository {
          next_attempt_at = now() + x.delay_ms * interval '1 millisecond',
          provider = $7,
          provider_message_id = CASE WHEN x.result = 'sent' THEN x.mid ELSE d.provider_message_id END,
-         sent_at = CASE WHEN x.result = 'sent' THEN now() ELSE d.sent_at END,
+         sent_at = CASE WHEN x.result = 'sent' AND $7 <> 'print-queue' THEN now() ELSE d.sent_at END,
          lease_owner = NULL,
          lease_until = NULL,
          tried = CASE WHEN x.result = 'permanent'
@@ -196,12 +197,12 @@ export class DeliveryRepository {
     return rows.length;
   }
 
-  /** Running campaigns that are fully expanded and have nothing queued or in flight. */
+  /** Running campaigns that are fully expanded and have nothing queued, in flight or waiting to be printed. */
   finishedCampaigns(): Promise<{ id: string; incident_id: string }[]> {
     return this.db.rows(
       `SELECT c.id, c.incident_id FROM notice_campaigns c
        WHERE c.status = 'running' AND c.expanded_at IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = c.id AND d.state IN ('queued', 'sending'))`,
+         AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = c.id AND d.state IN ('queued', 'sending', 'printing'))`,
     );
   }
 
