@@ -74,6 +74,8 @@ export class SubjectRepository {
 
   /** A staging table private to this transaction (temporary: no WAL, dropped at commit or rollback). */
   async createStaging(tx: Tx): Promise<void> {
+    // A batch (8 MiB of COPY text) is sorted for "last line wins": in memory, not spilled to disk.
+    await tx.rows(`SET LOCAL work_mem = '64MB'`);
     await tx.rows(`
       CREATE TEMP TABLE ${STAGING} (
         line int NOT NULL, rej_field text, rej_reason text,
