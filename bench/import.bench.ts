@@ -154,6 +154,8 @@ interface ApiProcess {
   port: number;
   token: string;
   stderr: string[];
+  /** The api's own account of each import (counts and phase durations), from its log. */
+  imports: { batches: number; ms: { total: number; copy: number; upsert: number } }[];
 }
 
 async function startApiProcess(databaseUrl: string): Promise<ApiProcess> {
@@ -163,15 +165,25 @@ async function startApiProcess(databaseUrl: string): Promise<ApiProcess> {
   // BENCH_API_NODE_ARGS: extra node flags for the api, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/apps/api/src/main.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), TOCSIN_ADMIN_TOKEN: token, LOG_LEVEL: process.env.BENCH_API_LOGS ? 'info' : 'warn' },
-    stdio: ['ignore', process.env.BENCH_API_LOGS ? 'inherit' : 'ignore', 'pipe'],
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), TOCSIN_ADMIN_TOKEN: token, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (d) => stderr.push(String(d)));
+  const imports: ApiProcess['imports'] = [];
+  let partial = '';
+  child.stdout!.on('data', (d) => {
+    const lines = (partial + String(d)).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (process.env.BENCH_API_LOGS) process.stdout.write(line + '\n');
+      if (line.includes('"subjects imported"')) imports.push((JSON.parse(line) as { data: ApiProcess['imports'][number] }).data);
+    }
+  });
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`api exited (${child.exitCode}): ${stderr.join('')}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health/live`);
-      if (res.ok) return { child, port, token, stderr };
+      if (res.ok) return { child, port, token, stderr, imports };
     } catch {
       // not listening yet
     }
@@ -265,6 +277,8 @@ try {
     const floor = await floorCopy(databaseUrl, file);
     const result = await apiImport(api, file);
     if (result.body.rowsTotal !== ROWS) throw new Error(`api saw ${String(result.body.rowsTotal)} rows, expected ${ROWS}`);
+    const phases = api.imports[api.imports.length - 1];
+    if (phases) console.log(`  api phases: ${phases.batches} batches; COPY into staging ${(phases.ms.copy / 1000).toFixed(2)} s, upserts + rejections ${(phases.ms.upsert / 1000).toFixed(2)} s (both on the database, overlapping the parsing and validation of the next batch)`);
     floors.push(floor);
     apis.push(result.seconds);
     peaks.push(result.peakRss);
