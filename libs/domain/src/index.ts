@@ -6,6 +6,7 @@ export * from './incident/incident-ref.js';
 export * from './notices/index.js';
 export * from './severity/enisa-severity.js';
 export * from './severity/severity-vocabulary.js';
+export * from './subjects/phone.js';
 export * from './subjects/reachability.js';
 export * from './subjects/subject-row.js';
 export * from './vocabulary/data-category.js';

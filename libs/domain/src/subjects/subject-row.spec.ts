@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalLanguage, isE164PhoneNumber, normaliseEmail, subjectFieldFor, validateSubjectRow, type SubjectField } from './subject-row.js';
+import { isE164PhoneNumber } from './phone.js';
+import { canonicalLanguage, normaliseEmail, subjectFieldFor, validateSubjectRow, type SubjectField } from './subject-row.js';
 import { reachableChannels, type ReachableSubject } from './reachability.js';
 
 type Input = Partial<Record<SubjectField, unknown>>;

@@ -1,7 +1,7 @@
 import validator from 'validator';
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { DATA_CATEGORIES, isDataCategory, type DataCategory } from '../vocabulary/data-category.js';
 import { countryOf, isCountryCode, isJurisdiction } from '../vocabulary/jurisdiction.js';
+import { isE164PhoneNumber } from './phone.js';
 
 /** The fields of one affected subject, as an import file names them (camelCase; snake_case is accepted too). */
 export const SUBJECT_FIELDS = [
@@ -109,11 +109,6 @@ export function normaliseEmail(email: string): string {
   return at < 0 ? email : email.slice(0, at + 1) + email.slice(at + 1).toLowerCase();
 }
 
-/** Whether `phone` is an E.164 number (`+4915123456789`) that libphonenumber-js knows as a real number. */
-export function isE164PhoneNumber(phone: string): boolean {
-  return E164.test(phone) && isValidPhoneNumber(phone);
-}
-
 /**
  * Validates and normalises one row of an import: trims, turns empty strings into null, lower-cases the
  * e-mail domain, canonicalises the language, upper-cases country and region codes. Every bad field yields
@@ -148,7 +143,7 @@ export function validateSubjectRow(input: Partial<Record<SubjectField, unknown>>
     const value = text(field, 32);
     if (value === null) return null;
     if (!E164.test(value)) return reject(field, REASONS.phoneFormat);
-    if (!isValidPhoneNumber(value)) return reject(field, REASONS.phoneInvalid);
+    if (!isE164PhoneNumber(value)) return reject(field, REASONS.phoneInvalid);
     return value;
   };
 
