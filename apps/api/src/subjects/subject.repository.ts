@@ -98,17 +98,16 @@ export class SubjectRepository {
   /**
    * One set-wise upsert of the batch in staging. Within a batch the last line of an external reference wins;
    * a later batch overwrites an earlier one, so the last line of the file wins. A subject already imported is
-   * updated, not duplicated; `xmax = 0` tells a fresh insert from an update. The references of every batch
-   * are kept in a second temporary table (`seen`), so that a reference repeated in a later batch is counted
-   * once: it is neither a new insert nor another update.
+   * updated, not duplicated.
+   *
+   * Counting, when one reference appears in several batches: `xmax = 0` marks a fresh insert (the first time
+   * this import sees a new reference). A conflict on a row whose `created_at` is this transaction's `now()`
+   * hits a row this import inserted in an earlier batch: not counted again. Any other conflict is a subject
+   * that existed before; it counts as updated the first time only, which `seen` (the references of such
+   * subjects, kept across batches) decides. A first import into an empty incident writes nothing to `seen`.
    */
   async upsertBatch(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
-    const seen = await tx.one<{ n: number }>(`
-      WITH fresh AS (
-        INSERT INTO ${SEEN} (external_ref) SELECT DISTINCT external_ref FROM ${STAGING} WHERE rej_field IS NULL
-        ON CONFLICT DO NOTHING RETURNING 1
-      ) SELECT count(*)::int AS n FROM fresh`);
-    const row = await tx.one<{ fresh: number; conflicts: number }>(`
+    const row = await tx.one<{ inserted: number; updated: number }>(`
       WITH src AS (
         SELECT DISTINCT ON (external_ref) ${SUBJECT_COLUMNS}
         FROM ${STAGING} WHERE rej_field IS NULL
@@ -117,13 +116,14 @@ export class SubjectRepository {
         INSERT INTO affected_subjects (incident_id, ${SUBJECT_COLUMNS})
         SELECT $1, ${SUBJECT_COLUMNS} FROM src
         ON CONFLICT (incident_id, external_ref) DO UPDATE SET ${UPDATE_SET}, updated_at = now()
-        RETURNING (xmax = 0) AS fresh
+        RETURNING external_ref, (xmax = 0) AS fresh, created_at = now() AS ours
+      ), first_update AS (
+        INSERT INTO ${SEEN} (external_ref) SELECT external_ref FROM up WHERE NOT fresh AND NOT ours
+        ON CONFLICT DO NOTHING RETURNING 1
       )
-      SELECT count(*) FILTER (WHERE fresh)::int AS fresh, count(*) FILTER (WHERE NOT fresh)::int AS conflicts FROM up`,
+      SELECT (SELECT count(*) FROM up WHERE fresh)::int AS inserted, (SELECT count(*) FROM first_update)::int AS updated`,
     [incidentId]);
-    // References this batch shares with an earlier batch of the same file were written by this import already.
-    const repeated = row!.fresh + row!.conflicts - seen!.n;
-    return { inserted: row!.fresh, updated: row!.conflicts - repeated };
+    return row!;
   }
 
   async truncateStaging(tx: Tx): Promise<void> {
