@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DatabaseModule } from '#database';
 import { AuthGuard } from './access/auth.guard.js';
+import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { TokenRepository } from './access/token.repository.js';
 import { TokenService } from './access/token.service.js';
 import { TokensController } from './access/tokens.controller.js';
@@ -24,7 +25,7 @@ export class ApiModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, ObligationsModule],
+      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AnnouncementsModule, ObligationsModule],
       controllers: [HealthController, TokensController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

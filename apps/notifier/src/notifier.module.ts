@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { channelConfigFromEnv, closeChannelProviders, createChannelProviders, type ChannelProviders } from '#channels';
 import { Database, DatabaseModule } from '#database';
+import { announcementProviders } from './announcements/announcement.providers.js';
 import { CampaignDispatcher } from './fanout/campaign-dispatcher.js';
 import { ChannelWorker } from './fanout/channel-worker.js';
 import { DeliveryRepository } from './fanout/delivery.repository.js';
@@ -44,6 +45,7 @@ export class NotifierModule {
         NoticeComposer,
         ChannelWorker,
         CampaignDispatcher,
+        ...announcementProviders,
       ],
     };
   }

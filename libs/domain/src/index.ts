@@ -16,4 +16,5 @@ export * from './regimes/obligations.js';
 export * from './regimes/regime-catalog.js';
 export * from './regimes/regime-types.js';
 export * from './delivery/retry-policy.js';
+export * from './announcements/index.js';
 export * from './reports/index.js';

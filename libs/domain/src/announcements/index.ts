@@ -1,0 +1,3 @@
+export * from './announcement.js';
+export * from './page.js';
+export * from './substitute-decision.js';
