@@ -16,6 +16,8 @@ import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { ObligationsModule } from './obligations/obligations.module.js';
+import { RegulatorModule } from './regulator/regulator.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { RemediationModule } from './remediation/remediation.module.js';
 import { SubjectsModule } from './subjects/subjects.module.js';
 import { ThirdPartiesModule } from './third-parties/third-parties.module.js';
@@ -25,7 +27,7 @@ export class ApiModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AnnouncementsModule, ObligationsModule],
+      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AnnouncementsModule, ObligationsModule, ReportsModule, RegulatorModule],
       controllers: [HealthController, TokensController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

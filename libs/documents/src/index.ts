@@ -1,2 +1,3 @@
 export * from './letter-pdf.js';
 export * from './win-ansi.js';
+export * from './report-pdf.js';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Sql } from '#database';
 import type { Role } from '#domain';
+import { GRANTS_SQL, type RegulatorGrant } from './regulator-grants.js';
 
 export interface TokenRow {
   id: string;
@@ -41,6 +42,11 @@ export class TokenRepository {
 
   revoke(sql: Sql, id: string): Promise<TokenRow | undefined> {
     return sql.one<TokenRow>(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+  }
+
+  /** What a regulator-role token may read. */
+  grants(tokenId: string): Promise<RegulatorGrant[]> {
+    return this.db.rows<RegulatorGrant>(GRANTS_SQL, [tokenId]);
   }
 
   async count(sql: Sql): Promise<number> {

@@ -3,6 +3,7 @@ import { AuditTrail, Database } from '#database';
 import { SYSTEM_ACTOR, type Actor, type Role } from '#domain';
 import { Problem } from '../common/problem.js';
 import { generateToken, hashToken, tokenPrefix } from './api-token.js';
+import type { RegulatorGrant } from './regulator-grants.js';
 import { TokenRepository, type TokenRow } from './token.repository.js';
 
 export interface TokenView {
@@ -36,6 +37,11 @@ export class TokenService {
     if (!row) return undefined;
     await this.tokens.touch(row.id);
     return { id: row.id, role: row.role };
+  }
+
+  /** The grants of a regulator-role token (what it may read). */
+  grants(tokenId: string): Promise<RegulatorGrant[]> {
+    return this.tokens.grants(tokenId);
   }
 
   /** The secret is returned here and never again. */
