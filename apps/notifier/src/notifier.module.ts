@@ -9,6 +9,7 @@ import { DeliveryRepository } from './fanout/delivery.repository.js';
 import { NoticeComposer } from './fanout/notice-composer.js';
 import { outboxSink } from './fanout/outbox-sink.js';
 import type { NotifierConfig } from './notifier-config.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { CHANNEL_PROVIDERS, NOTIFIER_CONFIG } from './tokens.js';
 import { WorkerPresence } from './worker-presence.js';
 
@@ -23,7 +24,7 @@ export class NotifierModule {
   static forRoot(config: NotifierConfig, options: NotifierOptions = {}): DynamicModule {
     return {
       module: NotifierModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl, 10), ScheduleModule.forRoot()],
+      imports: [DatabaseModule.forRoot(config.databaseUrl, 10), ScheduleModule.forRoot(), SchedulerModule.forRoot(options.env ?? process.env)],
       providers: [
         { provide: NOTIFIER_CONFIG, useValue: config },
         {

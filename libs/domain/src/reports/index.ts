@@ -5,3 +5,4 @@ export * from './report-csv.js';
 export * from './report-fields.js';
 export * from './report-schema.js';
 export * from './report-types.js';
+export * from './scheduling.js';
