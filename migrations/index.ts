@@ -4,9 +4,10 @@ import { RemediationActionRules1732400003000 } from './1732400003000-Remediation
 import { NoticeCampaigns1732400010000 } from './1732400010000-NoticeCampaigns.js';
 import { Deliveries1732400020000 } from './1732400020000-Deliveries.js';
 import { Announcements1732400030000 } from './1732400030000-Announcements.js';
+import { PrintBatchesAndWebhooks1732400040000 } from './1732400040000-PrintBatchesAndWebhooks.js';
 import { ObligationsAndReports1732400050000 } from './1732400050000-ObligationsAndReports.js';
 import { ReportsAndGrants1732400051000 } from './1732400051000-ReportsAndGrants.js';
 import { SchedulerJobRuns1732400051010 } from './1732400051010-SchedulerJobRuns.js';
 
 /** Every migration, in order. TypeORM runs them; `synchronize` is never used. */
-export const migrations = [IncidentRegister1732400000000, SubjectImportIndexes1732400002000, RemediationActionRules1732400003000, NoticeCampaigns1732400010000, Deliveries1732400020000, Announcements1732400030000, ObligationsAndReports1732400050000, ReportsAndGrants1732400051000, SchedulerJobRuns1732400051010];
+export const migrations = [IncidentRegister1732400000000, SubjectImportIndexes1732400002000, RemediationActionRules1732400003000, NoticeCampaigns1732400010000, Deliveries1732400020000, Announcements1732400030000, PrintBatchesAndWebhooks1732400040000, ObligationsAndReports1732400050000, ReportsAndGrants1732400051000, SchedulerJobRuns1732400051010];

@@ -10,7 +10,7 @@ import type { ApiConfig } from './config.js';
 
 /** Builds the HTTP application; `main.ts` listens, tests drive it in-process. */
 export async function createApiApp(config: ApiConfig, logger: LoggerService | false): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, logger, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), { bodyParser: false, rawBody: true, logger, abortOnError: false });
   app.disable('x-powered-by');
   // JSON bodies are small; subject uploads (CSV/NDJSON) are streamed by their own route and never buffered.
   app.useBodyParser('json', { limit: config.jsonBodyLimit, type: ['application/json', 'application/*+json'] });

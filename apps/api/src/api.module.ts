@@ -15,19 +15,21 @@ import type { ApiConfig } from './config.js';
 import { DeliveriesModule } from './deliveries/deliveries.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { PrintBatchesModule } from './print-batches/print-batches.module.js';
 import { ObligationsModule } from './obligations/obligations.module.js';
 import { RegulatorModule } from './regulator/regulator.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { RemediationModule } from './remediation/remediation.module.js';
 import { SubjectsModule } from './subjects/subjects.module.js';
 import { ThirdPartiesModule } from './third-parties/third-parties.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AnnouncementsModule, ObligationsModule, ReportsModule, RegulatorModule],
+      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AnnouncementsModule, ObligationsModule, ReportsModule, RegulatorModule, WebhooksModule, PrintBatchesModule],
       controllers: [HealthController, TokensController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -7,6 +7,7 @@ import { CampaignDispatcher } from './fanout/campaign-dispatcher.js';
 import { ChannelWorker } from './fanout/channel-worker.js';
 import { DeliveryRepository } from './fanout/delivery.repository.js';
 import { NoticeComposer } from './fanout/notice-composer.js';
+import { letterProviders } from './letters/letters.providers.js';
 import { outboxSink } from './fanout/outbox-sink.js';
 import type { NotifierConfig } from './notifier-config.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
@@ -47,6 +48,7 @@ export class NotifierModule {
         ChannelWorker,
         CampaignDispatcher,
         ...announcementProviders,
+        ...letterProviders(options.env ?? process.env),
       ],
     };
   }

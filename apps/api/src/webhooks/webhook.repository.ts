@@ -1,0 +1,164 @@
+import { Injectable } from '@nestjs/common';
+import type { Sql } from '#database';
+import type { ChannelKind } from '#channels';
+
+/** One provider event as stored: codes only, never an address or provider prose. */
+export interface WebhookEventRecord {
+  eventId: string;
+  deliveryId: number | null;
+  event: string;
+  status: string;
+  reason: string | null;
+  occurredAt: Date | null;
+}
+
+/** What an event does to its delivery (the strongest event per delivery of one post). */
+export interface DeliveryAction {
+  deliveryId: number;
+  action: 'delivered' | 'failed' | 'config';
+  reason: string | null;
+  occurredAt: Date | null;
+  providerMessageId: string | null;
+}
+
+export interface AppliedAction {
+  id: number;
+  action: DeliveryAction['action'];
+  state: string;
+}
+
+/** Delay before a delivery refused for a configuration reason is tried again (as the fan-out does). */
+const CONFIG_PAUSE_SECONDS = 60;
+
+@Injectable()
+export class WebhookRepository {
+  /**
+   * Records events by (provider, event id); returns the ids that were new. A replayed event (same id) is
+   * not returned, so it is acknowledged but not applied again. Inserted in id order, so two posts carrying
+   * the same events cannot deadlock on the unique key.
+   */
+  async recordEvents(tx: Sql, provider: string, events: readonly WebhookEventRecord[]): Promise<Set<string>> {
+    if (events.length === 0) return new Set();
+    const rows = await tx.rows<{ event_id: string }>(
+      `INSERT INTO webhook_events (provider, event_id, delivery_id, event, status, reason, occurred_at)
+       SELECT $1, e.event_id, e.delivery_id, e.event, e.status, e.reason, e.occurred_at
+       FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+            AS e(event_id, delivery_id, event, status, reason, occurred_at)
+       ORDER BY e.event_id
+       ON CONFLICT (provider, event_id) DO NOTHING
+       RETURNING event_id`,
+      [
+        provider,
+        events.map((e) => e.eventId),
+        events.map((e) => e.deliveryId),
+        events.map((e) => e.event),
+        events.map((e) => e.status),
+        events.map((e) => e.reason),
+        events.map((e) => e.occurredAt),
+      ],
+    );
+    return new Set(rows.map((r) => r.event_id));
+  }
+
+  /** The delivery a provider message id belongs to (Twilio SIDs are unique; used when a callback URL carries no delivery_id). */
+  async deliveryByMessageId(sql: Sql, provider: string, messageId: string): Promise<number | null> {
+    const row = await sql.one<{ id: number }>(
+      'SELECT id FROM deliveries WHERE provider = $1 AND provider_message_id = $2 ORDER BY id DESC LIMIT 1', [provider, messageId]);
+    return row?.id ?? null;
+  }
+
+  /**
+   * Applies delivery statuses set-wise, to deliveries of `channel` last handed to `provider` (or in flight
+   * on their first attempt, provider not yet recorded):
+   *
+   * - delivered: `sent`/`sending` → `delivered` (delivered_at = the event's time, else now).
+   * - failed (bounce, dropped, undelivered): `sent`/`sending`/`delivered` (a late bounce) → the fan-out's
+   *   permanent failure, mirrored from DeliveryRepository.recordOutcomes: the next step of the chain the
+   *   subject is reachable on (queued at once, attempts 0), else `unreachable`; `cancelled` when the campaign
+   *   is; `tried` gets {channel, reason, at}. sent_at/delivered_at are cleared: the person was not reached.
+   * - config (our account or sender setup): `sent`/`sending` → queued again on the same channel in 60 s,
+   *   the failed attempt not counted, as the fan-out does; the caller pauses the channel.
+   *
+   * A `sending` row is a webhook that overtook the notifier's own record of the send: the notifier only
+   * writes outcomes on rows it still leases, so the lease is released here and its later write is skipped.
+   * Rows are locked in id order first, so concurrent posts do not deadlock one another.
+   */
+  async applyActions(tx: Sql, provider: string, channel: ChannelKind, actions: readonly DeliveryAction[]): Promise<AppliedAction[]> {
+    if (actions.length === 0) return [];
+    const ids = actions.map((a) => a.deliveryId);
+    await tx.rows('SELECT id FROM deliveries WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
+    return tx.rows<AppliedAction>(
+      `WITH v AS (
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS v(id, action, reason, at, mid)
+       ), x AS (
+         SELECT d.id, v.action, v.reason, v.at, v.mid, c.channel_chain, c.status AS campaign_status,
+                CASE WHEN v.action = 'failed' THEN next_reachable_step(c.channel_chain, d.step, s) END AS next_step
+         FROM v
+         JOIN deliveries d ON d.id = v.id
+         JOIN notice_campaigns c ON c.id = d.campaign_id
+         JOIN affected_subjects s ON s.id = d.subject_id
+         WHERE d.channel = $6
+           AND (d.provider = $7 OR (d.provider IS NULL AND d.state = 'sending'))
+           AND CASE v.action
+                 WHEN 'delivered' THEN d.state IN ('sent', 'sending')
+                 WHEN 'failed' THEN d.state IN ('sent', 'sending', 'delivered')
+                 WHEN 'config' THEN d.state IN ('sent', 'sending')
+                 ELSE false END
+       )
+       UPDATE deliveries d SET
+         state = CASE
+           WHEN x.action = 'delivered' THEN 'delivered'
+           WHEN x.campaign_status = 'cancelled' THEN 'cancelled'
+           WHEN x.action = 'config' THEN 'queued'
+           WHEN x.next_step IS NOT NULL THEN 'queued'
+           ELSE 'unreachable' END,
+         step = CASE WHEN x.action = 'failed' AND x.next_step IS NOT NULL THEN x.next_step ELSE d.step END,
+         channel = CASE WHEN x.action = 'failed' AND x.next_step IS NOT NULL THEN x.channel_chain[x.next_step] ELSE d.channel END,
+         attempts = CASE WHEN x.action = 'failed' THEN 0 WHEN x.action = 'config' THEN greatest(d.attempts - 1, 0) ELSE d.attempts END,
+         next_attempt_at = CASE WHEN x.action = 'failed' THEN now()
+                                WHEN x.action = 'config' THEN now() + make_interval(secs => $8)
+                                ELSE d.next_attempt_at END,
+         provider = $7,
+         provider_message_id = CASE WHEN x.action = 'delivered' THEN coalesce(d.provider_message_id, x.mid) ELSE d.provider_message_id END,
+         sent_at = CASE WHEN x.action = 'delivered' THEN coalesce(d.sent_at, x.at, now()) END,
+         delivered_at = CASE WHEN x.action = 'delivered' THEN coalesce(x.at, now()) END,
+         lease_owner = NULL,
+         lease_until = NULL,
+         tried = CASE WHEN x.action = 'failed'
+           THEN d.tried || jsonb_build_array(jsonb_build_object('channel', d.channel, 'reason', x.reason, 'at', now()))
+           ELSE d.tried END,
+         updated_at = now()
+       FROM x WHERE d.id = x.id
+       RETURNING d.id, x.action, d.state`,
+      [
+        ids,
+        actions.map((a) => a.action),
+        actions.map((a) => a.reason),
+        actions.map((a) => a.occurredAt),
+        actions.map((a) => a.providerMessageId),
+        channel,
+        provider,
+        CONFIG_PAUSE_SECONDS,
+      ],
+    );
+  }
+
+  /**
+   * Stops a channel whose provider refuses our account or sender, with one critical alert, exactly as the
+   * notifier's DeliveryRepository.pauseChannel does (an operator fixes the setup, then resumes the channel).
+   */
+  async pauseChannel(tx: Sql, channel: ChannelKind, provider: string, reason: string): Promise<boolean> {
+    const paused = await tx.rows(
+      `INSERT INTO channel_pauses (channel, provider, reason) VALUES ($1, $2, $3) ON CONFLICT (channel) DO NOTHING RETURNING 1`,
+      [channel, provider, reason],
+    );
+    if (paused.length === 0) return false;
+    await tx.rows(
+      `INSERT INTO alerts (kind, severity, message, dedupe_key) VALUES ('channel_stopped', 'critical', $1, $2)
+       ON CONFLICT (dedupe_key) DO NOTHING`,
+      [`The ${channel} channel (${provider}) was stopped: ${reason} (reported by the provider's webhook). Fix the configuration, then resume the channel.`,
+        `channel_stopped:${channel}:${Date.now()}`],
+    );
+    return true;
+  }
+}
