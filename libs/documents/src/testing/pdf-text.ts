@@ -24,7 +24,9 @@ export function pdfTextRuns(pdf: Buffer): PdfTextRun[] {
   const streams: string[] = [];
   for (const m of source.matchAll(/\bobj\s*<<((?:(?!endobj)[\s\S])*?)>>\s*stream\r?\n/g)) {
     const start = m.index! + m[0].length;
-    const body = source.slice(start, source.indexOf('endstream', start)).replace(/\r?\n$/, '');
+    // Cut by the declared /Length: a compressed stream may itself end in a CR or LF byte.
+    const length = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(m[1]!);
+    const body = length ? source.slice(start, start + Number(length[1])) : source.slice(start, source.indexOf('endstream', start)).replace(/\r?\n$/, '');
     if (!/\/Filter\s*\/FlateDecode/.test(m[1]!)) streams.push(body);
     else {
       try {
