@@ -242,6 +242,15 @@ describe('SendGrid Event Webhook', () => {
     expect(dropped.tried).toEqual([expect.objectContaining({ channel: 'email', reason: 'suppressed_bounce' })]);
     expect((await delivery('smsonly')).state).toBe('sent');
     expect((await delivery('opened')).state).toBe('sent');
+
+    // The campaign had completed: it ran again for the late fallback and completed with a fresh summary.
+    const reopened = await db.query(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'campaign.reopened' AND entity_id = $1`, [campaignId]);
+    expect(reopened.rows[0].n).toBeGreaterThanOrEqual(1);
+    const summary = await waitFor('the campaign to complete again', async () => {
+      const { rows } = await db.query('SELECT status, summary FROM notice_campaigns WHERE id = $1', [campaignId]);
+      return rows[0].status === 'completed' && rows[0].summary.unreachableReasons.email && rows[0].summary;
+    });
+    expect(summary.unreachableReasons.email).toEqual({ suppressed_bounce: 1 });
   });
 
   it.each([

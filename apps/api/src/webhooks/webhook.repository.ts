@@ -143,6 +143,17 @@ export class WebhookRepository {
     );
   }
 
+  /** Completed campaigns that have a delivery queued again go back to running; returns them. */
+  reopenCompletedCampaigns(tx: Sql, deliveryIds: readonly number[]): Promise<{ id: string; incident_id: string }[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return tx.rows(
+      `UPDATE notice_campaigns SET status = 'running', finished_at = NULL, updated_at = now()
+       WHERE status = 'completed' AND id IN (SELECT DISTINCT campaign_id FROM deliveries WHERE id = ANY($1::bigint[]))
+       RETURNING id, incident_id`,
+      [deliveryIds],
+    );
+  }
+
   /**
    * Stops a channel whose provider refuses our account or sender, with one critical alert, exactly as the
    * notifier's DeliveryRepository.pauseChannel does (an operator fixes the setup, then resumes the channel).

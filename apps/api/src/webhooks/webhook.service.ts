@@ -3,7 +3,8 @@ import {
   type ChannelKind, firstString, mapSendGridEvents, mapTwilioStatus, SENDGRID_SIGNATURE_HEADER, SENDGRID_TIMESTAMP_HEADER,
   type StatusUpdate, TWILIO_SIGNATURE_HEADER, type TwilioParams, verifySendGridWebhook, verifyTwilioWebhook, type WebhookVerdict,
 } from '#channels';
-import { Database } from '#database';
+import { AuditTrail, Database } from '#database';
+import { SYSTEM_ACTOR } from '#domain';
 import { Problem } from '../common/problem.js';
 import { WEBHOOK_CONFIG, type WebhookConfig } from './webhook-config.js';
 import { type DeliveryAction, WebhookRepository, type WebhookEventRecord } from './webhook.repository.js';
@@ -60,6 +61,7 @@ export class WebhookService {
     @Inject(Database) private readonly db: Database,
     @Inject(WebhookRepository) private readonly repository: WebhookRepository,
     @Inject(WEBHOOK_CONFIG) private readonly config: WebhookConfig,
+    @Inject(AuditTrail) private readonly audit: AuditTrail,
   ) {}
 
   requireSendGrid(): NonNullable<WebhookConfig['sendgrid']> {
@@ -164,6 +166,12 @@ export class WebhookService {
             });
           }
           const applied = await this.repository.applyActions(tx, provider, channel, [...actions.values()]);
+          // A late bounce on a finished campaign sends the person on to the next channel: the campaign runs
+          // again until that delivery ends, and its summary is recomputed when it completes.
+          const requeued = applied.filter((a) => a.state === 'queued').map((a) => a.id);
+          for (const c of await this.repository.reopenCompletedCampaigns(tx, requeued)) {
+            await this.audit.record(tx, SYSTEM_ACTOR, { action: 'campaign.reopened', entityType: 'notice_campaign', entityId: c.id, incidentId: c.incident_id, after: { reason: `${provider} reported a failed delivery after completion` } });
+          }
           const config = applied.find((a) => a.action === 'config');
           if (config) {
             const reason = actions.get(config.id)?.reason ?? 'provider_config';
