@@ -14,6 +14,8 @@ export interface ApiHarness {
   adminToken: string;
   /** Every log line the api wrote, to prove no contact data leaks into logs. */
   logs: string[];
+  /** The api's logger (pass it to a notifier started in the same test so the api keeps logging). */
+  logger: StructuredLogger;
   token(role: Role): Promise<string>;
   close(): Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function startApi(): Promise<ApiHarness> {
     database,
     adminToken,
     logs,
+    logger,
     async token(role) {
       if (role === 'admin') return adminToken;
       if (!tokens.has(role)) {

@@ -1,4 +1,4 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ChannelKind, type ChannelProviders, SandboxProvider, type SendOutcome, type OutboundByKind } from '#channels';
 import { ChannelWorker } from '../../apps/notifier/src/fanout/channel-worker.js';
@@ -17,9 +17,13 @@ export function memoryProviders(rule?: OutcomeRule): ChannelProviders & { all():
   };
 }
 
-export async function startNotifier(databaseUrl: string, providers: ChannelProviders | undefined, over: Partial<NotifierConfig> = {}, env: NodeJS.ProcessEnv = {}): Promise<INestApplicationContext & { worker: ChannelWorker }> {
+/**
+ * A notifier in this process. Nest's Logger is shared by every app of a process, so the default
+ * (`logger: false`) also silences an api started in the same test: pass the api's logger to keep its lines.
+ */
+export async function startNotifier(databaseUrl: string, providers: ChannelProviders | undefined, over: Partial<NotifierConfig> = {}, env: NodeJS.ProcessEnv = {}, logger: LoggerService | false = false): Promise<INestApplicationContext & { worker: ChannelWorker }> {
   const config = { ...notifierConfigFromEnv({ NOTIFIER_TICK_MS: '50', NOTIFIER_IDLE_MS: '20', NOTIFIER_RETRY_BASE_MS: '20', NOTIFIER_RETRY_MAX_MS: '200' }, databaseUrl), ...over };
-  const app = await NestFactory.createApplicationContext(NotifierModule.forRoot(config, { providers, env }), { logger: false, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(NotifierModule.forRoot(config, { providers, env }), { logger, abortOnError: false });
   await app.init();
   return Object.assign(app, { worker: app.get(ChannelWorker) });
 }
