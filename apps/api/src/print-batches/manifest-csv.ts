@@ -1,4 +1,5 @@
-import type { LetterModel, NoticeSubject } from '#domain';
+// RFC 4180 quoting, and a cell a spreadsheet would run as a formula is neutralised (names come from imports).
+import { csvLine, type LetterModel, type NoticeSubject } from '#domain';
 
 /** Address lines per manifest line; more lines are joined into the last (as the letter's window does). */
 export const MANIFEST_ADDRESS_LINES = 6;
@@ -8,16 +9,6 @@ export const MANIFEST_COLUMNS = [
   ...Array.from({ length: MANIFEST_ADDRESS_LINES }, (_, i) => `address_line_${i + 1}`),
   'country', 'pages',
 ];
-
-/** RFC 4180: a field with a comma, a quote or a line break is quoted, its quotes doubled. */
-export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(fields: readonly (string | number | null | undefined)[]): string {
-  return fields.map(csvField).join(',') + '\r\n';
-}
 
 export const MANIFEST_HEADER = csvLine(MANIFEST_COLUMNS);
 
