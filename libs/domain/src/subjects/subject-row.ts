@@ -1,6 +1,6 @@
-import validator from 'validator';
 import { DATA_CATEGORIES, isDataCategory, type DataCategory } from '../vocabulary/data-category.js';
 import { countryOf, isCountryCode, isJurisdiction } from '../vocabulary/jurisdiction.js';
+import { isEmailAddress } from './email.js';
 import { isE164PhoneNumber } from './phone.js';
 
 /** The fields of one affected subject, as an import file names them (camelCase; snake_case is accepted too). */
@@ -135,7 +135,7 @@ export function validateSubjectRow(input: Partial<Record<SubjectField, unknown>>
   const email = (field: SubjectField): string | null => {
     const value = text(field, MAX_EMAIL);
     if (value === null) return null;
-    if (!validator.isEmail(value)) return reject(field, REASONS.email);
+    if (!isEmailAddress(value)) return reject(field, REASONS.email);
     return normaliseEmail(value);
   };
 
