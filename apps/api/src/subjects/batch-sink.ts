@@ -1,26 +1,33 @@
 import { Writable } from 'node:stream';
+import type { CopyChunk } from './import-writer.js';
+
+/** One batch of COPY text: the subjects' lines and the rejections' lines, each in file order. */
+export interface CopyBatch {
+  subjects: Buffer[];
+  rejections: Buffer[];
+}
 
 /**
- * Collects the COPY text into batches and hands each full batch to `flush` (COPY it into staging, upsert it),
+ * Collects the COPY text into batches and hands each full batch to `flush` (COPY it into the database),
  * without waiting for that flush before taking the next batch: while PostgreSQL upserts one batch, the next
  * is parsed and validated. At most two batches are in memory (one being flushed, one being filled); when the
  * next batch is full before the previous flush is done, writing waits, and so does the upload.
  */
 export class BatchSink extends Writable {
-  private chunks: Buffer[] = [];
+  private batch: CopyBatch = { subjects: [], rejections: [] };
   private bytes = 0;
   private inflight: Promise<void> | undefined;
 
   constructor(
-    private readonly flush: (chunks: Buffer[]) => Promise<void>,
+    private readonly flush: (batch: CopyBatch) => Promise<void>,
     private readonly batchBytes: number,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ objectMode: true, highWaterMark: 8 });
   }
 
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
-    this.chunks.push(chunk);
-    this.bytes += chunk.length;
+  override _write(chunk: CopyChunk, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
+    this.batch[chunk.kind].push(chunk.data);
+    this.bytes += chunk.data.length;
     if (this.bytes < this.batchBytes) return done();
     this.handOver().then(() => done(), done);
   }
@@ -40,11 +47,11 @@ export class BatchSink extends Writable {
   /** Waits for the previous flush, then starts this batch's flush without waiting for it. */
   private async handOver(): Promise<void> {
     if (this.inflight) await this.inflight;
-    if (this.chunks.length === 0) return;
-    const chunks = this.chunks;
-    this.chunks = [];
+    if (this.bytes === 0) return;
+    const batch = this.batch;
+    this.batch = { subjects: [], rejections: [] };
     this.bytes = 0;
-    const flushing = this.flush(chunks);
+    const flushing = this.flush(batch);
     this.inflight = flushing;
     flushing.catch((error: Error) => this.destroy(error));
   }

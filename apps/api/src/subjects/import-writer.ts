@@ -12,9 +12,9 @@ export interface LineRejection {
 /** How many rejections a response carries; the rest are paged from the rejections endpoint. */
 export const REJECTIONS_IN_RESPONSE = 1000;
 
-/** The columns of the staging table, in the order the COPY text carries them. */
-export const STAGING_COLUMNS = [
-  'line', 'rej_field', 'rej_reason', 'external_ref', 'name', 'email', 'phone', 'push_tokens', 'postal_address',
+/** The subject columns the COPY text carries after the incident id, in order (affected_subjects and staging). */
+export const SUBJECT_COLUMNS = [
+  'external_ref', 'name', 'email', 'phone', 'push_tokens', 'postal_address',
   'country', 'region', 'language', 'is_minor', 'guardian_name', 'guardian_email', 'guardian_phone', 'data_categories',
 ] as const;
 
@@ -23,7 +23,6 @@ const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_SPECIAL_ALL = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 const ARRAY_SPECIAL = /["\\]/g;
-const NO_SUBJECT = '\t\\N'.repeat(STAGING_COLUMNS.length - 3);
 
 function copyText(value: string): string {
   return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : value;
@@ -44,12 +43,14 @@ function copyArray(items: readonly string[]): string {
   return copyText(out + '}');
 }
 
-export function subjectCopyLine(line: number, s: SubjectRecord): string {
-  return `${line}\t\\N\t\\N\t${copyField(s.externalRef)}\t${copyField(s.name)}\t${copyField(s.email)}\t${copyField(s.phone)}\t${copyArray(s.pushTokens)}\t${copyField(s.postalAddress)}\t${copyField(s.country)}\t${copyField(s.region)}\t${copyField(s.language)}\t${s.isMinor ? 't' : 'f'}\t${copyField(s.guardianName)}\t${copyField(s.guardianEmail)}\t${copyField(s.guardianPhone)}\t${copyArray(s.dataCategories)}\n`;
+/** One subject as a COPY text line: the incident id, then {@link SUBJECT_COLUMNS}. */
+export function subjectCopyLine(incidentId: string, s: SubjectRecord): string {
+  return `${incidentId}\t${copyField(s.externalRef)}\t${copyField(s.name)}\t${copyField(s.email)}\t${copyField(s.phone)}\t${copyArray(s.pushTokens)}\t${copyField(s.postalAddress)}\t${copyField(s.country)}\t${copyField(s.region)}\t${copyField(s.language)}\t${s.isMinor ? 't' : 'f'}\t${copyField(s.guardianName)}\t${copyField(s.guardianEmail)}\t${copyField(s.guardianPhone)}\t${copyArray(s.dataCategories)}\n`;
 }
 
-export function rejectionCopyLine(r: LineRejection): string {
-  return `${r.line}\t${copyText(r.field)}\t${copyText(r.reason)}${NO_SUBJECT}\n`;
+/** One rejection as a COPY text line of subject_import_rejections (import_id, line, field, reason). */
+export function rejectionCopyLine(importId: string, r: LineRejection): string {
+  return `${importId}\t${r.line}\t${copyText(r.field)}\t${copyText(r.reason)}\n`;
 }
 
 export interface ImportCounts {
@@ -60,21 +61,34 @@ export interface ImportCounts {
   rejectionsTotal: number;
 }
 
+/** COPY text for the database, tagged with where it goes. */
+export interface CopyChunk {
+  /** `subjects`: lines for affected_subjects (or staging); `rejections`: lines for subject_import_rejections. */
+  kind: 'subjects' | 'rejections';
+  data: Buffer;
+}
+
 // Rows are sent to PostgreSQL in chunks of about this many characters: fewer, larger writes.
-const BATCH_CHARS = 128 * 1024;
+const CHUNK_CHARS = 128 * 1024;
 
 /**
- * Validates each row and writes the COPY text of the staging table: accepted subjects and rejections in one
- * stream (one COPY per connection at a time), in file order. Keeps the counts and the first rejections for the
- * response; nothing else is kept, so memory does not grow with the file.
+ * Validates each row and writes two COPY texts, each in file order: the accepted subjects (for the subject
+ * table or the staging table) and the rejections (for subject_import_rejections; only when there is an import
+ * to refer to, not on a dry run). Keeps the counts and the first rejections for the response; nothing else is
+ * kept, so memory does not grow with the file.
  */
 export class ImportWriter extends Transform {
   readonly counts: ImportCounts = { rowsTotal: 0, rowsAccepted: 0, rowsRejected: 0, rejectionsTotal: 0 };
   readonly firstRejections: LineRejection[] = [];
-  private batch = '';
+  private subjects = '';
+  private rejections = '';
 
-  constructor(private readonly format: RowFormat) {
-    super({ writableObjectMode: true, writableHighWaterMark: 256 });
+  constructor(
+    private readonly format: RowFormat,
+    private readonly incidentId: string,
+    private readonly importId: string | null,
+  ) {
+    super({ writableObjectMode: true, readableObjectMode: true, writableHighWaterMark: 256, readableHighWaterMark: 8 });
   }
 
   override _transform(item: SourceItem, _enc: BufferEncoding, done: TransformCallback): void {
@@ -83,19 +97,20 @@ export class ImportWriter extends Transform {
       const result = validateSubjectRow(item.input, this.format);
       if (result.ok) {
         this.counts.rowsAccepted++;
-        this.batch += subjectCopyLine(item.line, result.value);
+        this.subjects += subjectCopyLine(this.incidentId, result.value);
+        if (this.subjects.length >= CHUNK_CHARS) this.pushChunk('subjects');
       } else {
         this.reject(item.line, result.errors);
       }
     } else {
       this.reject(item.line, item.errors);
     }
-    if (this.batch.length >= BATCH_CHARS) this.flushBatch();
     done();
   }
 
   override _flush(done: TransformCallback): void {
-    this.flushBatch();
+    this.pushChunk('subjects');
+    this.pushChunk('rejections');
     done();
   }
 
@@ -105,13 +120,15 @@ export class ImportWriter extends Transform {
       const rejection = { line, field: e.field, reason: e.reason };
       this.counts.rejectionsTotal++;
       if (this.firstRejections.length < REJECTIONS_IN_RESPONSE) this.firstRejections.push(rejection);
-      this.batch += rejectionCopyLine(rejection);
+      if (this.importId) this.rejections += rejectionCopyLine(this.importId, rejection);
     }
+    if (this.rejections.length >= CHUNK_CHARS) this.pushChunk('rejections');
   }
 
-  private flushBatch(): void {
-    if (this.batch.length === 0) return;
-    this.push(Buffer.from(this.batch, 'utf8'));
-    this.batch = '';
+  private pushChunk(kind: CopyChunk['kind']): void {
+    const text = this[kind];
+    if (text.length === 0) return;
+    this.push({ kind, data: Buffer.from(text, 'utf8') } satisfies CopyChunk);
+    this[kind] = '';
   }
 }

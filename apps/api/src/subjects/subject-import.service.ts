@@ -7,7 +7,7 @@ import type { Actor } from '#domain';
 import { decodeCursor, encodeCursor } from '../common/keyset.js';
 import { Problem } from '../common/problem.js';
 import { IncidentService } from '../incidents/incident.service.js';
-import { BatchSink } from './batch-sink.js';
+import { BatchSink, type CopyBatch } from './batch-sink.js';
 import { importSource, type ImportFormat } from './import-sources.js';
 import { ImportWriter, REJECTIONS_IN_RESPONSE, type LineRejection } from './import-writer.js';
 import { SubjectRepository } from './subject.repository.js';
@@ -59,6 +59,8 @@ export function importFormatFor(contentType: string | undefined): ImportFormat {
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
 
+const UNIQUE_VIOLATION = '23505';
+
 class UploadInterrupted extends Error {
   constructor() {
     super('the upload ended before the whole body arrived');
@@ -85,7 +87,7 @@ export class SubjectImportService {
     const incident = await this.incidents.require(this.db, incidentKey);
     const importId = dryRun ? null : randomUUID();
     const startedAt = new Date();
-    const writer = new ImportWriter(format === 'csv' ? 'csv' : 'json');
+    const writer = new ImportWriter(format === 'csv' ? 'csv' : 'json', incident.id, importId);
 
     // The request is piped rather than put in the pipeline: on a refused file it must survive, so that Node
     // can drain what is left of it and the client reads the problem instead of a reset connection.
@@ -112,17 +114,40 @@ export class SubjectImportService {
         const counts = { inserted: 0, updated: 0 };
         const timing = { copy: 0, upsert: 0 };
         let batches = 0;
-        const flush = async (chunks: Buffer[]) => {
+        let batchesCopied = 0;
+        // Fresh: the incident had no subjects when this import took its turn, and no batch has met a reference
+        // twice yet. Such a batch is COPYed straight into affected_subjects: no staging, no ON CONFLICT. The first
+        // batch whose COPY meets a reference again (repeated in the file) is undone and upserted like any other
+        // batch, and so are all batches after it.
+        let fresh = !dryRun && !(await this.subjects.hasSubjects(tx, incident.id));
+        const flush = async (batch: CopyBatch) => {
           let t = performance.now();
-          await pipeline(Readable.from(chunks), this.subjects.copyIntoStaging(tx));
-          timing.copy += performance.now() - t;
           batches++;
+          if (batch.rejections.length > 0) await pipeline(Readable.from(batch.rejections), this.subjects.copyRejections(tx));
+          if (batch.subjects.length === 0) return;
+          if (fresh) {
+            try {
+              const copied = await this.subjects.undoableStep(tx, async () => {
+                const copy = this.subjects.copyIntoSubjects(tx);
+                await pipeline(Readable.from(batch.subjects), copy);
+                return copy.rowCount;
+              });
+              counts.inserted += copied;
+              batchesCopied++;
+              timing.copy += performance.now() - t;
+              return;
+            } catch (error) {
+              if ((error as { code?: string })?.code !== UNIQUE_VIOLATION) throw error;
+              fresh = false;
+            }
+          }
+          await pipeline(Readable.from(batch.subjects), this.subjects.copyIntoStaging(tx));
+          timing.copy += performance.now() - t;
           if (dryRun) return; // staging keeps the whole file; the preview is computed at the end
           t = performance.now();
-          const batch = await this.subjects.upsertBatch(tx, incident.id);
-          counts.inserted += batch.inserted;
-          counts.updated += batch.updated;
-          await this.subjects.insertRejectionsFromStaging(tx, importId!);
+          const upserted = await this.subjects.upsertBatch(tx, incident.id);
+          counts.inserted += upserted.inserted;
+          counts.updated += upserted.updated;
           await this.subjects.truncateStaging(tx);
           timing.upsert += performance.now() - t;
         };
@@ -145,7 +170,7 @@ export class SubjectImportService {
         // Counts and durations only: never a value from the file.
         this.logger.log({
           msg: 'subjects imported', importId, dryRun, format, rowsTotal, rowsAccepted, rowsRejected, inserted: counts.inserted, updated: counts.updated,
-          batches, ms: { total: Math.round(performance.now() - t0), afterUpload: Math.round(performance.now() - t1), copy: Math.round(timing.copy), upsert: Math.round(timing.upsert) },
+          batches, batchesCopied, ms: { total: Math.round(performance.now() - t0), afterUpload: Math.round(performance.now() - t1), copy: Math.round(timing.copy), upsert: Math.round(timing.upsert) },
         });
         return {
           importId,

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Database, type Sql, type Tx } from '#database';
 import type { ChannelFilter } from '#domain';
-import { STAGING_COLUMNS } from './import-writer.js';
+import { SUBJECT_COLUMNS as COLUMNS } from './import-writer.js';
 
 export interface SubjectRow {
   id: number;
@@ -62,8 +62,9 @@ CHANNEL_SQL.none = `NOT (${CHANNEL_SQL.email} OR ${CHANNEL_SQL.phone} OR ${CHANN
 
 const STAGING = 'subject_import_staging';
 const SEEN = 'subject_import_seen';
-const SUBJECT_COLUMNS = STAGING_COLUMNS.slice(3).join(', ');
-const UPDATE_SET = STAGING_COLUMNS.slice(4).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+const SUBJECT_COLUMNS = COLUMNS.join(', ');
+const UPDATE_SET = COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+const BATCH_SAVEPOINT = 'subject_import_batch';
 
 // One lock per incident (namespace + incident): imports into one incident take turns for their upsert.
 const IMPORT_LOCK_NAMESPACE = 7_201_010;
@@ -72,23 +73,58 @@ const IMPORT_LOCK_NAMESPACE = 7_201_010;
 export class SubjectRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
 
-  /** A staging table private to this transaction (temporary: no WAL, dropped at commit or rollback). */
+  /**
+   * A staging table private to this transaction (temporary: no WAL, dropped at commit or rollback). It takes the
+   * same COPY text as affected_subjects; `line` numbers the rows in the order COPY read them.
+   */
   async createStaging(tx: Tx): Promise<void> {
-    // A batch (8 MiB of COPY text) is sorted for "last line wins": in memory, not spilled to disk.
+    // A batch (4 MiB of COPY text) is sorted for "last line wins": in memory, not spilled to disk.
     await tx.rows(`SET LOCAL work_mem = '64MB'`);
     await tx.rows(`
       CREATE TEMP TABLE ${STAGING} (
-        line int NOT NULL, rej_field text, rej_reason text,
-        external_ref text, name text, email text, phone text, push_tokens text[], postal_address text,
+        incident_id uuid, external_ref text, name text, email text, phone text, push_tokens text[], postal_address text,
         country text, region text, language text, is_minor boolean,
-        guardian_name text, guardian_email text, guardian_phone text, data_categories text[]
+        guardian_name text, guardian_email text, guardian_phone text, data_categories text[],
+        line bigint GENERATED ALWAYS AS IDENTITY
       ) ON COMMIT DROP;
       CREATE TEMP TABLE ${SEEN} (external_ref text PRIMARY KEY) ON COMMIT DROP`);
   }
 
-  /** A writable that COPYs text-format lines into the staging table on the transaction's connection. */
+  /** A writable that COPYs subject lines (see `subjectCopyLine`) into the staging table. */
   copyIntoStaging(tx: Tx): Writable {
-    return tx.client.query(copyFrom(`COPY ${STAGING} (${STAGING_COLUMNS.join(', ')}) FROM STDIN`));
+    return tx.client.query(copyFrom(`COPY ${STAGING} (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN`));
+  }
+
+  /**
+   * A writable that COPYs subject lines straight into affected_subjects: for references the incident does not
+   * have yet. A reference it has, or one repeated in the text, fails the COPY with a unique violation (23505).
+   */
+  copyIntoSubjects(tx: Tx): Writable & { rowCount: number } {
+    return tx.client.query(copyFrom(`COPY affected_subjects (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN`));
+  }
+
+  /** A writable that COPYs rejection lines (see `rejectionCopyLine`) into subject_import_rejections. */
+  copyRejections(tx: Tx): Writable {
+    return tx.client.query(copyFrom('COPY subject_import_rejections (import_id, line, field, reason) FROM STDIN'));
+  }
+
+  /** Whether the incident has any subject yet. */
+  async hasSubjects(tx: Tx, incidentId: string): Promise<boolean> {
+    const row = await tx.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM affected_subjects WHERE incident_id = $1) AS any', [incidentId]);
+    return row!.any;
+  }
+
+  /** Runs `write` so that, if it fails, only what it wrote is undone and the transaction can go on. */
+  async undoableStep<T>(tx: Tx, write: () => Promise<T>): Promise<T> {
+    await tx.rows(`SAVEPOINT ${BATCH_SAVEPOINT}`);
+    try {
+      const result = await write();
+      await tx.rows(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
+      return result;
+    } catch (error) {
+      await tx.rows(`ROLLBACK TO SAVEPOINT ${BATCH_SAVEPOINT}`);
+      throw error;
+    }
   }
 
   async lockIncidentImports(tx: Tx, incidentId: string): Promise<void> {
@@ -110,7 +146,7 @@ export class SubjectRepository {
     const row = await tx.one<{ inserted: number; updated: number }>(`
       WITH src AS (
         SELECT DISTINCT ON (external_ref) ${SUBJECT_COLUMNS}
-        FROM ${STAGING} WHERE rej_field IS NULL
+        FROM ${STAGING}
         ORDER BY external_ref, line DESC
       ), up AS (
         INSERT INTO affected_subjects (incident_id, ${SUBJECT_COLUMNS})
@@ -139,7 +175,7 @@ export class SubjectRepository {
       SELECT count(*) FILTER (WHERE NOT known)::int AS inserted, count(*) FILTER (WHERE known)::int AS updated
       FROM (
         SELECT EXISTS (SELECT 1 FROM affected_subjects a WHERE a.incident_id = $1 AND a.external_ref = s.external_ref) AS known
-        FROM (SELECT DISTINCT external_ref FROM ${STAGING} WHERE rej_field IS NULL) s
+        FROM (SELECT DISTINCT external_ref FROM ${STAGING}) s
       ) k`,
     [incidentId]);
     return row!;
@@ -158,14 +194,6 @@ export class SubjectRepository {
     await tx.rows(
       `UPDATE subject_imports SET rows_total = $2, rows_accepted = $3, rows_rejected = $4, inserted = $5, updated = $6, finished_at = now() WHERE id = $1`,
       [id, c.rowsTotal, c.rowsAccepted, c.rowsRejected, c.inserted, c.updated],
-    );
-  }
-
-  async insertRejectionsFromStaging(tx: Tx, importId: string): Promise<void> {
-    await tx.rows(
-      `INSERT INTO subject_import_rejections (import_id, line, field, reason)
-       SELECT $1, line, rej_field, rej_reason FROM ${STAGING} WHERE rej_field IS NOT NULL ORDER BY line`,
-      [importId],
     );
   }
 
