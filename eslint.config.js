@@ -13,8 +13,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/**', 'test/**', 'bench/**', 'scripts/**'],
+    files: ['test/**', 'bench/**', 'scripts/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The two processes share code only through libs/.
+    files: ['apps/api/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/notifier/src/**'], message: 'share it through libs/ (e.g. #records)' }] }] },
+  },
+  {
+    files: ['apps/notifier/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/src/**'], message: 'share it through libs/ (e.g. #records)' }] }] },
   },
   {
     files: ['libs/domain/**'],

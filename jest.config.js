@@ -11,6 +11,7 @@ export default {
     '^#database$': '<rootDir>/libs/database/src/index.ts',
     '^#documents$': '<rootDir>/libs/documents/src/index.ts',
     '^#observability$': '<rootDir>/libs/observability/src/index.ts',
+    '^#records$': '<rootDir>/libs/records/src/index.ts',
     // Its ES build imports JSON without an import attribute, which jest warns about on every file.
     '^libphonenumber-js/max$': '<rootDir>/node_modules/libphonenumber-js/max/index.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1',

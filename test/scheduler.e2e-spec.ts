@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import pg from 'pg';
-import { CLOCK, type Clock } from '../apps/api/src/obligations/clock.js';
+import { CLOCK, type Clock } from '#records';
 import { notifierConfigFromEnv } from '../apps/notifier/src/notifier-config.js';
 import { NotifierModule } from '../apps/notifier/src/notifier.module.js';
 import { ReportScheduler } from '../apps/notifier/src/scheduler/report-scheduler.js';

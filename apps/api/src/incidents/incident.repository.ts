@@ -1,27 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Sql } from '#database';
-import type { IncidentStatus } from '#domain';
+import type { IncidentRow } from '#records';
 
-export interface IncidentRow {
-  id: string;
-  ref: string;
-  title: string;
-  description: string;
-  status: IncidentStatus;
-  severity_band: string | null;
-  risk_level: string | null;
-  detected_at: Date | null;
-  aware_at: Date;
-  occurred_from: Date | null;
-  occurred_to: Date | null;
-  contained_at: Date | null;
-  resolved_at: Date | null;
-  closed_at: Date | null;
-  version: number;
-  created_by: string;
-  created_at: Date;
-  updated_at: Date;
-}
+export type { IncidentRow };
+
 
 export interface IncidentFilter {
   status?: string;

@@ -1,4 +1,4 @@
-import type { ObligationRow, SubmissionRow } from './obligation.repository.js';
+import type { ObligationRow, SubmissionRow } from '#records';
 
 /** Where an obligation stands for the team, read at `now`. */
 export type ObligationState = 'submitted' | 'overdue' | 'due' | 'waiting' | 'not_applicable' | 'withdrawn';

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { IncidentsModule } from '../incidents/incidents.module.js';
-import { CLOCK, systemClock } from './clock.js';
-import { ClockFactsRepository } from './clock-facts.repository.js';
-import { ObligationEngine } from './obligation-engine.js';
-import { ObligationRepository } from './obligation.repository.js';
+import { CLOCK, systemClock } from '#records';
+import { ClockFactsRepository } from '#records';
+import { ObligationEngine } from '#records';
+import { ObligationRepository } from '#records';
 import { ObligationService } from './obligation.service.js';
 import { ObligationsController } from './obligations.controller.js';
 import { OrganisationController } from './organisation.controller.js';
-import { OrganisationRepository } from './organisation.repository.js';
+import { OrganisationRepository } from '#records';
 
 /** Legal clocks: the organisation profile, an incident's clock facts, its obligations and their submissions. */
 @Module({

@@ -1,4 +1,4 @@
-import type { OrganisationRow } from './organisation.repository.js';
+import type { OrganisationRow } from '#records';
 
 export function organisationView(o: OrganisationRow) {
   return {

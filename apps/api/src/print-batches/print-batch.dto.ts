@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { PRINT_BATCH_MAX_LETTERS_LIMIT } from '../../../notifier/src/letters/print-batch-settings.js';
+import { PRINT_BATCH_MAX_LETTERS_LIMIT } from '#records';
 import { IsTimestamp } from '../common/validators.js';
 
 export const PRINT_BATCH_STATUSES = ['open', 'ready', 'mailed'] as const;

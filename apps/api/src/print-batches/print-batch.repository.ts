@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Sql } from '#database';
 import type { NoticeContent, RemediationBullet } from '#domain';
-import type { PrintBatchRow } from '../../../notifier/src/letters/print-batch-gathering.js';
+import type { PrintBatchRow } from '#records';
 
 /** One letter of a batch: what its page and its manifest line need. Holds contact data: never log it. */
 export interface BatchLetterRow {

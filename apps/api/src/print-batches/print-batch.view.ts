@@ -1,4 +1,4 @@
-import type { PrintBatchRow } from '../../../notifier/src/letters/print-batch-gathering.js';
+import type { PrintBatchRow } from '#records';
 
 export function printBatchView(r: PrintBatchRow) {
   return {

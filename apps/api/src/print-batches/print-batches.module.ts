@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PRINT_BATCH_SETTINGS, printBatchSettingsFromEnv } from '../../../notifier/src/letters/print-batch-settings.js';
+import { PRINT_BATCH_SETTINGS, printBatchSettingsFromEnv } from '#records';
 import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { PrintBatchRepository } from './print-batch.repository.js';
 import { PrintBatchService } from './print-batch.service.js';

@@ -4,7 +4,7 @@ import { type Actor, REGIME_CATALOG } from '#domain';
 import { generateToken, hashToken, tokenPrefix } from '../access/api-token.js';
 import { TokenRepository } from '../access/token.repository.js';
 import { Problem } from '../common/problem.js';
-import { ReportRepository } from '../reports/report.repository.js';
+import { ReportRepository } from '#records';
 import type { CreateRegulatorTokenDto } from './regulator.dto.js';
 
 /** Issues regulator-role tokens together with what they may read, in one transaction. */

@@ -6,12 +6,12 @@ import { recordRegulatorDenial, type RegulatorGrant } from '../access/regulator-
 import { cursorKey, decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
 import { Problem } from '../common/problem.js';
 import type { IncidentRow } from '../incidents/incident.repository.js';
-import { ObligationEngine } from '../obligations/obligation-engine.js';
-import { ObligationRepository } from '../obligations/obligation.repository.js';
+import { ObligationEngine } from '#records';
+import { ObligationRepository } from '#records';
 import { ObligationService } from '../obligations/obligation.service.js';
 import type { CreatePeriodicReportDto, CreateReportDto, ListReportsQuery, ReleaseReportDto, SetFieldsDto, SubmitReportDto } from './report.dto.js';
-import { isPeriodKey, REPORTED_PARTIES, ReportEngine } from './report-engine.js';
-import { ReportRepository, type ReportRow } from './report.repository.js';
+import { isPeriodKey, REPORTED_PARTIES, ReportEngine } from '#records';
+import { ReportRepository, type ReportRow } from '#records';
 import { regulatorReportView, reportView, type ReportView } from './report.view.js';
 
 export type ExportFormat = 'json' | 'csv' | 'pdf';

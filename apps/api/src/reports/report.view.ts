@@ -1,4 +1,4 @@
-import type { ReportRow } from './report.repository.js';
+import type { ReportRow } from '#records';
 
 /** A report for staff: its state, what is missing, and (when asked) the document. */
 export function reportView(r: ReportRow, withDocument = true) {

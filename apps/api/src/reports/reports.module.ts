@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ObligationsModule } from '../obligations/obligations.module.js';
-import { ReportEngine } from './report-engine.js';
-import { ReportRepository } from './report.repository.js';
+import { ReportEngine } from '#records';
+import { ReportRepository } from '#records';
 import { ReportService } from './report.service.js';
-import { ReportSourcesRepository } from './report-sources.repository.js';
+import { ReportSourcesRepository } from '#records';
 import { ReportsController } from './reports.controller.js';
 
 /** Regulator reports: drafts from the records, release, corrections, submission, exports. */

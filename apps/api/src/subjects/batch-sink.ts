@@ -5,6 +5,8 @@ import type { CopyChunk } from './import-writer.js';
 export interface CopyBatch {
   subjects: Buffer[];
   rejections: Buffer[];
+  /** A reference among the subjects may have appeared earlier in the file. */
+  mayRepeat: boolean;
 }
 
 /**
@@ -14,7 +16,7 @@ export interface CopyBatch {
  * next batch is full before the previous flush is done, writing waits, and so does the upload.
  */
 export class BatchSink extends Writable {
-  private batch: CopyBatch = { subjects: [], rejections: [] };
+  private batch: CopyBatch = { subjects: [], rejections: [], mayRepeat: false };
   private bytes = 0;
   private inflight: Promise<void> | undefined;
 
@@ -27,6 +29,7 @@ export class BatchSink extends Writable {
 
   override _write(chunk: CopyChunk, _enc: BufferEncoding, done: (error?: Error | null) => void): void {
     this.batch[chunk.kind].push(chunk.data);
+    if (chunk.mayRepeat) this.batch.mayRepeat = true;
     this.bytes += chunk.data.length;
     if (this.bytes < this.batchBytes) return done();
     this.handOver().then(() => done(), done);
@@ -49,7 +52,7 @@ export class BatchSink extends Writable {
     if (this.inflight) await this.inflight;
     if (this.bytes === 0) return;
     const batch = this.batch;
-    this.batch = { subjects: [], rejections: [] };
+    this.batch = { subjects: [], rejections: [], mayRepeat: false };
     this.bytes = 0;
     const flushing = this.flush(batch);
     this.inflight = flushing;

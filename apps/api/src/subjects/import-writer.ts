@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { validateSubjectRow, type RowFormat, type SubjectRecord } from '#domain';
 import type { SourceItem } from './import-sources.js';
+import type { RefFilter } from './ref-filter.js';
 
 /** A rejection as stored and reported: the line, the field and why; never the value. */
 export interface LineRejection {
@@ -66,6 +67,8 @@ export interface CopyChunk {
   /** `subjects`: lines for affected_subjects (or staging); `rejections`: lines for subject_import_rejections. */
   kind: 'subjects' | 'rejections';
   data: Buffer;
+  /** Subjects only: a reference in `data` may have appeared earlier in the file (see `ImportWriter.refs`). */
+  mayRepeat: boolean;
 }
 
 // Rows are sent to PostgreSQL in chunks of about this many characters: fewer, larger writes.
@@ -80,8 +83,14 @@ const CHUNK_CHARS = 128 * 1024;
 export class ImportWriter extends Transform {
   readonly counts: ImportCounts = { rowsTotal: 0, rowsAccepted: 0, rowsRejected: 0, rejectionsTotal: 0 };
   readonly firstRejections: LineRejection[] = [];
+  /**
+   * When set, every accepted reference is added to it, and a subjects chunk holding a reference that may have
+   * appeared before in the file (in this chunk or an earlier one) is marked `mayRepeat`.
+   */
+  refs: RefFilter | undefined;
   private subjects = '';
   private rejections = '';
+  private mayRepeat = false;
 
   constructor(
     private readonly format: RowFormat,
@@ -97,6 +106,7 @@ export class ImportWriter extends Transform {
       const result = validateSubjectRow(item.input, this.format);
       if (result.ok) {
         this.counts.rowsAccepted++;
+        if (this.refs?.add(result.value.externalRef)) this.mayRepeat = true;
         this.subjects += subjectCopyLine(this.incidentId, result.value);
         if (this.subjects.length >= CHUNK_CHARS) this.pushChunk('subjects');
       } else {
@@ -128,7 +138,8 @@ export class ImportWriter extends Transform {
   private pushChunk(kind: CopyChunk['kind']): void {
     const text = this[kind];
     if (text.length === 0) return;
-    this.push({ kind, data: Buffer.from(text, 'utf8') } satisfies CopyChunk);
+    this.push({ kind, data: Buffer.from(text, 'utf8'), mayRepeat: kind === 'subjects' && this.mayRepeat } satisfies CopyChunk);
     this[kind] = '';
+    if (kind === 'subjects') this.mayRepeat = false;
   }
 }

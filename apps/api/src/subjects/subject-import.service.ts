@@ -10,6 +10,7 @@ import { IncidentService } from '../incidents/incident.service.js';
 import { BatchSink, type CopyBatch } from './batch-sink.js';
 import { importSource, type ImportFormat } from './import-sources.js';
 import { ImportWriter, REJECTIONS_IN_RESPONSE, type LineRejection } from './import-writer.js';
+import { RefFilter } from './ref-filter.js';
 import { SubjectRepository } from './subject.repository.js';
 
 export interface ImportResult {
@@ -58,8 +59,6 @@ export function importFormatFor(contentType: string | undefined): ImportFormat {
  * and that two batches in memory keep the api's peak RSS near 200 MB (8 MiB batches measured about 250 MB).
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
-
-const UNIQUE_VIOLATION = '23505';
 
 class UploadInterrupted extends Error {
   constructor() {
@@ -115,31 +114,23 @@ export class SubjectImportService {
         const timing = { copy: 0, upsert: 0 };
         let batches = 0;
         let batchesCopied = 0;
-        // Fresh: the incident had no subjects when this import took its turn, and no batch has met a reference
-        // twice yet. Such a batch is COPYed straight into affected_subjects: no staging, no ON CONFLICT. The first
-        // batch whose COPY meets a reference again (repeated in the file) is undone and upserted like any other
-        // batch, and so are all batches after it.
-        let fresh = !dryRun && !(await this.subjects.hasSubjects(tx, incident.id));
+        // Fresh: the incident had no subjects when this import took its turn (imports into one incident take
+        // turns and only imports write subjects). Then a batch whose references have not appeared earlier in the
+        // file (the writer's filter says so, never wrongly) holds only new references: it is COPYed straight into
+        // affected_subjects, without staging or ON CONFLICT. A batch that may repeat a reference is upserted.
+        if (!dryRun && !(await this.subjects.hasSubjects(tx, incident.id))) writer.refs = new RefFilter();
         const flush = async (batch: CopyBatch) => {
           let t = performance.now();
           batches++;
           if (batch.rejections.length > 0) await pipeline(Readable.from(batch.rejections), this.subjects.copyRejections(tx));
           if (batch.subjects.length === 0) return;
-          if (fresh) {
-            try {
-              const copied = await this.subjects.undoableStep(tx, async () => {
-                const copy = this.subjects.copyIntoSubjects(tx);
-                await pipeline(Readable.from(batch.subjects), copy);
-                return copy.rowCount;
-              });
-              counts.inserted += copied;
-              batchesCopied++;
-              timing.copy += performance.now() - t;
-              return;
-            } catch (error) {
-              if ((error as { code?: string })?.code !== UNIQUE_VIOLATION) throw error;
-              fresh = false;
-            }
+          if (writer.refs && !batch.mayRepeat) {
+            const copy = this.subjects.copyIntoSubjects(tx);
+            await pipeline(Readable.from(batch.subjects), copy);
+            counts.inserted += copy.rowCount;
+            batchesCopied++;
+            timing.copy += performance.now() - t;
+            return;
           }
           await pipeline(Readable.from(batch.subjects), this.subjects.copyIntoStaging(tx));
           timing.copy += performance.now() - t;

@@ -64,7 +64,6 @@ const STAGING = 'subject_import_staging';
 const SEEN = 'subject_import_seen';
 const SUBJECT_COLUMNS = COLUMNS.join(', ');
 const UPDATE_SET = COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-const BATCH_SAVEPOINT = 'subject_import_batch';
 
 // One lock per incident (namespace + incident): imports into one incident take turns for their upsert.
 const IMPORT_LOCK_NAMESPACE = 7_201_010;
@@ -96,8 +95,8 @@ export class SubjectRepository {
   }
 
   /**
-   * A writable that COPYs subject lines straight into affected_subjects: for references the incident does not
-   * have yet. A reference it has, or one repeated in the text, fails the COPY with a unique violation (23505).
+   * A writable that COPYs subject lines straight into affected_subjects: only for references the incident does
+   * not have yet, each once (any other fails the COPY, and with it the import, with a unique violation).
    */
   copyIntoSubjects(tx: Tx): Writable & { rowCount: number } {
     return tx.client.query(copyFrom(`COPY affected_subjects (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN`));
@@ -112,19 +111,6 @@ export class SubjectRepository {
   async hasSubjects(tx: Tx, incidentId: string): Promise<boolean> {
     const row = await tx.one<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM affected_subjects WHERE incident_id = $1) AS any', [incidentId]);
     return row!.any;
-  }
-
-  /** Runs `write` so that, if it fails, only what it wrote is undone and the transaction can go on. */
-  async undoableStep<T>(tx: Tx, write: () => Promise<T>): Promise<T> {
-    await tx.rows(`SAVEPOINT ${BATCH_SAVEPOINT}`);
-    try {
-      const result = await write();
-      await tx.rows(`RELEASE SAVEPOINT ${BATCH_SAVEPOINT}`);
-      return result;
-    } catch (error) {
-      await tx.rows(`ROLLBACK TO SAVEPOINT ${BATCH_SAVEPOINT}`);
-      throw error;
-    }
   }
 
   async lockIncidentImports(tx: Tx, incidentId: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Sql, type Tx } from '#database';
 import type { NoticeChannel, NoticeContent, RemediationBullet, SubstituteGround, SubstitutePolicy } from '#domain';
-import type { CampaignSummary } from '../fanout/delivery.repository.js';
+import type { CampaignSummary } from '#records';
 
 /** A campaign the monitor judges: running, or completed recently, and without an announcement yet. */
 export interface WatchedCampaign {

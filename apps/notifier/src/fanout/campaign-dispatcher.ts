@@ -3,7 +3,11 @@ import { AuditTrail, Database } from '#database';
 import { SYSTEM_ACTOR } from '#domain';
 import type { NotifierConfig } from '../notifier-config.js';
 import { NOTIFIER_CONFIG } from '../tokens.js';
-import { campaignSummary, DeliveryRepository } from './delivery.repository.js';
+import { campaignSummary } from '#records';
+import { DeliveryRepository } from './delivery.repository.js';
+
+/** Subjects in the first expansion chunk of a campaign (see `tick`). */
+const FIRST_CHUNK = 100;
 
 /**
  * The campaign life cycle on the notifier side, on a short tick: start approved campaigns, expand their
@@ -51,10 +55,14 @@ export class CampaignDispatcher implements OnApplicationBootstrap, OnApplication
     const budgetEnds = Date.now() + 500;
     for (const campaign of await this.deliveries.runningCampaigns()) {
       let expanded = campaign.expanded_at !== null;
+      // A campaign's first chunk is small: a full chunk takes most of a second to insert, and the
+      // first notices should leave within a second of approval.
+      let chunk = campaign.expanded_through === 0 ? Math.min(FIRST_CHUNK, this.config.expandChunk) : this.config.expandChunk;
       while (!expanded && Date.now() < budgetEnds) {
-        const result = await this.deliveries.expandChunk(campaign, this.config.expandChunk);
+        const result = await this.deliveries.expandChunk(campaign, chunk);
         if (!result) break;
         expanded = result.done;
+        chunk = this.config.expandChunk;
       }
     }
     await this.deliveries.cancelQueued();

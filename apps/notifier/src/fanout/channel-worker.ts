@@ -10,6 +10,13 @@ import { AddressMissing, NoticeComposer } from './notice-composer.js';
 const CONFIG_PAUSE_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A claimed batch's lease as this worker knows it: renewed in the background until stopped. */
+interface HeldLease {
+  /** Local time by which the lease runs out unless renewed again. */
+  until: number;
+  stop(): void;
+}
+
 /**
  * The send loops: per channel, `concurrency` loops each claim a provider-sized batch, render it, send it
  * through the channel's provider, and write every outcome back in one statement.
@@ -66,6 +73,16 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     if (claimed.length === 0) return false;
     this.stats.claimed += claimed.length;
     this.stats.batches++;
+    const lease = this.keepLeased(kind, claimed.map((d) => d.id));
+    try {
+      await this.sendAndRecord(kind, provider, claimed, lease);
+    } finally {
+      lease.stop();
+    }
+    return true;
+  }
+
+  private async sendAndRecord(kind: ChannelKind, provider: ChannelProvider, claimed: ClaimedDelivery[], lease: HeldLease): Promise<void> {
     await this.composer.load(claimed.map((d) => d.campaign_id));
 
     const byId = new Map<string, ClaimedDelivery>();
@@ -89,13 +106,47 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       outcomes.push(recorded);
     }
     if (configError) await this.deliveries.pauseChannel(kind, provider.name, configError);
-    await this.deliveries.recordOutcomes(this.presence.id, provider.name, outcomes);
+    await this.record(kind, provider.name, outcomes, lease);
     for (const o of outcomes) {
       if (o.result === 'sent') this.stats.sent++;
       else if (o.result === 'permanent') this.stats.failed++;
       else this.stats.retried++;
     }
-    return true;
+  }
+
+  /**
+   * Renews the lease on a claimed batch every third of the lease while it is sent and recorded: a batch can
+   * take longer than the lease (a slow or timing-out provider), and a live worker's rows must not be
+   * requeued and sent a second time by someone else. Only a dead (or frozen) worker lets its leases run out.
+   */
+  private keepLeased(kind: ChannelKind, ids: number[]): HeldLease {
+    const leaseMs = this.config.leaseSeconds * 1000;
+    const lease = { until: Date.now() + leaseMs, stop: () => clearInterval(timer) };
+    const timer = setInterval(() => {
+      const renewing = Date.now();
+      this.deliveries.renewLeases(ids, this.presence.id, this.config.leaseSeconds).then(
+        () => (lease.until = renewing + leaseMs),
+        (error) => this.logger.warn(`${kind} lease renewal: ${(error as Error).message}`),
+      );
+    }, Math.max(200, leaseMs / 3));
+    return lease;
+  }
+
+  /**
+   * The messages are out: write their outcomes, retrying while the database is away (a restart) and the
+   * lease still holds, so that a database blip does not send the whole batch again.
+   */
+  private async record(kind: ChannelKind, provider: string, outcomes: RecordedOutcome[], lease: HeldLease): Promise<void> {
+    for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2000)) {
+      try {
+        await this.deliveries.recordOutcomes(this.presence.id, provider, outcomes);
+        return;
+      } catch (error) {
+        if (!this.running || Date.now() + waitMs >= lease.until) throw error;
+        this.logger.warn(`${kind}: recording ${outcomes.length} outcomes failed, retrying: ${(error as Error).message}`);
+        await sleep(waitMs);
+      }
+    }
   }
 
   private toRecorded(d: ClaimedDelivery, o: SendOutcome): RecordedOutcome {

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AuditTrail, Database } from '#database';
 import { SYSTEM_ACTOR } from '#domain';
-import { gatherAllPrintBatches } from './print-batch-gathering.js';
-import { PRINT_BATCH_SETTINGS, type PrintBatchSettings } from './print-batch-settings.js';
+import { gatherAllPrintBatches } from '#records';
+import { PRINT_BATCH_SETTINGS, type PrintBatchSettings } from '#records';
 
 /**
  * Every `intervalMs`, gathers the letters waiting in `printing` into print batches (created_by null: the

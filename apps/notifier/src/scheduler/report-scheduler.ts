@@ -3,12 +3,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Interval } from '@nestjs/schedule';
 import { AuditTrail, Database } from '#database';
 import { deadlineAlert, draftIsDue, endedPeriods, SYSTEM_ACTOR } from '#domain';
-import type { IncidentRow } from '../../../api/src/incidents/incident.repository.js';
-import { CLOCK, type Clock } from '../../../api/src/obligations/clock.js';
-import { ObligationEngine } from '../../../api/src/obligations/obligation-engine.js';
-import type { ObligationRow } from '../../../api/src/obligations/obligation.repository.js';
-import { OrganisationRepository } from '../../../api/src/obligations/organisation.repository.js';
-import { type PeriodicKind, REPORTED_PARTIES, ReportEngine } from '../../../api/src/reports/report-engine.js';
+import type { IncidentRow } from '#records';
+import { CLOCK, type Clock } from '#records';
+import { ObligationEngine } from '#records';
+import type { ObligationRow } from '#records';
+import { OrganisationRepository } from '#records';
+import { type PeriodicKind, REPORTED_PARTIES, ReportEngine } from '#records';
 import { JobRunsRepository } from './job-runs.repository.js';
 import { SCHEDULER_CONFIG, type SchedulerConfig } from './scheduler-config.js';
 

@@ -13,10 +13,10 @@ import {
   type ReportMeta,
   type ReportSources,
 } from '#domain';
-import type { IncidentRow } from '../incidents/incident.repository.js';
-import { ObligationEngine, type Recomputed } from '../obligations/obligation-engine.js';
-import { type ObligationRow, ObligationRepository } from '../obligations/obligation.repository.js';
-import { OrganisationRepository, type OrganisationRow } from '../obligations/organisation.repository.js';
+import type { IncidentRow } from './incident-row.js';
+import { ObligationEngine, type Recomputed } from './obligation-engine.js';
+import { type ObligationRow, ObligationRepository } from './obligation.repository.js';
+import { OrganisationRepository, type OrganisationRow } from './organisation.repository.js';
 import { type NewReport, ReportRepository, type ReportRow } from './report.repository.js';
 import { ReportSourcesRepository } from './report-sources.repository.js';
 

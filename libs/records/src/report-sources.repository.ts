@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '#database';
 import type { NoticeContent, SourceCampaign, SourceRemediation, SourceThirdParty } from '#domain';
-import { campaignSummary, type CampaignSummary } from '../../../notifier/src/fanout/delivery.repository.js';
+import { campaignSummary, type CampaignSummary } from './campaign-summary.js';
 
 interface CampaignRow {
   id: string;
