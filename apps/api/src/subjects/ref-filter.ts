@@ -2,7 +2,8 @@
  * A Bloom filter of external references: `add` answers whether the reference may have been added before.
  * "No" is certain (no false negatives); "maybe" is wrong with a small probability that grows with the number
  * of references: with the default 16 MiB and 7 probes, about 1 in 10^6 after a million references, about 1 in
- * 300 after ten million (then most batches of ~23,000 rows have a false "maybe": they take the slower path). Its memory is fixed, whatever the size of the file.
+ * 300 after ten million (then most batches of ~23,000 rows have a false "maybe" and take the slower path).
+ * Its memory is fixed, whatever the size of the file; a "blocked" filter: one cache line per reference.
  */
 export class RefFilter {
   private readonly words: Uint32Array;
