@@ -6,6 +6,7 @@ import { AnnouncementsModule } from './announcements/announcements.module.js';
 import { TokenRepository } from './access/token.repository.js';
 import { TokenService } from './access/token.service.js';
 import { TokensController } from './access/tokens.controller.js';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AssessmentsModule } from './assessments/assessments.module.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditRepository } from './audit/audit.repository.js';
@@ -29,7 +30,7 @@ export class ApiModule {
   static forRoot(config: ApiConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AnnouncementsModule, ObligationsModule, ReportsModule, RegulatorModule, WebhooksModule, PrintBatchesModule],
+      imports: [DatabaseModule.forRoot(config.databaseUrl), IncidentsModule, AssessmentsModule, RemediationModule, ThirdPartiesModule, SubjectsModule, CampaignsModule, DeliveriesModule, AlertsModule, AnnouncementsModule, ObligationsModule, ReportsModule, RegulatorModule, WebhooksModule, PrintBatchesModule],
       controllers: [HealthController, TokensController, AuditController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
