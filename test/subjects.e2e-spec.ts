@@ -437,7 +437,7 @@ describe('a larger import', () => {
 
   it('counts a reference repeated across batches once, on import and on re-import', async () => {
     const ref = await newIncident();
-    // 30,000 rows of ~330 bytes make more than one 8 MiB batch. The last 500 repeat the first 500.
+    // 30,000 rows of ~330 bytes make more than one 4 MiB batch. The last 500 repeat the first 500.
     const padding = 'p'.repeat(290);
     const lines = ['externalRef,name,email'];
     for (let i = 0; i < 30_000; i++) {
