@@ -132,14 +132,19 @@ export class DeliveryRepository {
     const rows = await this.db.rows<{ id: number }>(
       `WITH v AS (
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[]) AS v(id, result, reason, delay_ms, mid)
-       ), x AS (
-         SELECT d.id, v.result, v.reason, v.delay_ms, v.mid, c.channel_chain, c.status AS campaign_status,
-                CASE WHEN v.result = 'permanent' THEN next_reachable_step(c.channel_chain, d.step, s) END AS next_step
-         FROM v
-         JOIN deliveries d ON d.id = v.id
-         JOIN notice_campaigns c ON c.id = d.campaign_id
-         JOIN affected_subjects s ON s.id = d.subject_id
+       ), held AS MATERIALIZED (
+         -- The batch's own rows first (by id, or among the few rows in flight): left to itself, the planner
+         -- may start from the campaign and scan all its deliveries, once per batch, while a big campaign's
+         -- statistics are still fresh from its expansion.
+         SELECT d.id, d.campaign_id, d.subject_id, d.step, v.result, v.reason, v.delay_ms, v.mid
+         FROM v JOIN deliveries d ON d.id = v.id
          WHERE d.state = 'sending' AND d.lease_owner = $6
+       ), x AS (
+         SELECT h.id, h.result, h.reason, h.delay_ms, h.mid, c.channel_chain, c.status AS campaign_status,
+                CASE WHEN h.result = 'permanent' THEN next_reachable_step(c.channel_chain, h.step, s) END AS next_step
+         FROM held h
+         JOIN notice_campaigns c ON c.id = h.campaign_id
+         JOIN affected_subjects s ON s.id = h.subject_id
        )
        UPDATE deliveries d SET
          state = CASE
