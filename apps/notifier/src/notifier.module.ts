@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { channelConfigFromEnv, closeChannelProviders, createChannelProviders, type ChannelProviders } from '#channels';
 import { Database, DatabaseModule } from '#database';
@@ -20,6 +20,8 @@ export interface NotifierOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+const channelLogger = new Logger('Channels');
+
 @Module({})
 export class NotifierModule {
   static forRoot(config: NotifierConfig, options: NotifierOptions = {}): DynamicModule {
@@ -33,6 +35,8 @@ export class NotifierModule {
           inject: [Database],
           useFactory: (db: Database) => options.providers ?? createChannelProviders(channelConfigFromEnv(options.env ?? process.env), {
             sandboxSink: outboxSink(db),
+            // Adapters report batch-level trouble (counts and codes only, never addresses).
+            log: (level, message, fields) => channelLogger[level === 'info' ? 'log' : level](`${message} ${JSON.stringify(fields)}`),
             // The delivery rows are the print queue: a letter waits in state 'printing' for its batch.
             letterQueue: async () => undefined,
           }),
