@@ -1,14 +1,15 @@
 import { Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsUUID } from 'class-validator';
 import { AuditTrail, Database } from '#database';
 import type { Actor } from '#domain';
 import { CurrentActor, Roles, STAFF_READ } from '../access/roles.decorator.js';
 import { Problem } from '../common/problem.js';
 import { AlertRepository, type AlertRow } from './alert.repository.js';
+import { AfterIdQuery } from '../common/after-id.query.js';
 
-export class AlertQuery {
+export class AlertQuery extends AfterIdQuery {
   @ApiPropertyOptional({ default: true, description: 'Only alerts nobody has acknowledged yet.' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
@@ -20,20 +21,7 @@ export class AlertQuery {
   @IsUUID()
   incidentId?: string;
 
-  @ApiPropertyOptional({ description: 'Alerts older than this id (keyset pagination, newest first).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  after?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
 }
 
 const view = (a: AlertRow) => ({

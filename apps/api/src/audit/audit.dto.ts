@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { AfterIdQuery } from '../common/after-id.query.js';
 
-export class AuditQuery {
+export class AuditQuery extends AfterIdQuery {
   @ApiPropertyOptional()
   @IsOptional()
   @IsUUID()
@@ -14,18 +14,5 @@ export class AuditQuery {
   @MaxLength(100)
   entityType?: string;
 
-  @ApiPropertyOptional({ description: 'Events after this sequence number (keyset pagination).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  after?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }

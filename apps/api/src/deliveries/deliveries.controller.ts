@@ -1,32 +1,19 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Roles, STAFF_READ } from '../access/roles.decorator.js';
 import { uuidParam } from '../common/params.js';
 import { CampaignProgressService } from './campaign-progress.service.js';
 import { DeliveryReadRepository } from './delivery-read.repository.js';
+import { AfterIdQuery } from '../common/after-id.query.js';
 
-export class OutboxQuery {
+export class OutboxQuery extends AfterIdQuery {
   @ApiPropertyOptional({ enum: ['email', 'sms', 'push', 'letter'] })
   @IsOptional()
   @IsIn(['email', 'sms', 'push', 'letter'])
   channel?: string;
 
-  @ApiPropertyOptional({ description: 'Messages after this id (keyset pagination).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  after?: number;
 
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 @ApiTags('campaigns')
