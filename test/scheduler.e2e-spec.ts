@@ -151,9 +151,10 @@ describe('report scheduler on a fake clock, two notifier processes', () => {
     expect((await q(`SELECT 1 FROM audit_events WHERE action = 'alert.raised'`)).length).toBe(6);
     expect((await q(`SELECT 1 FROM scheduler_job_runs WHERE job = 'report_draft'`)).length).toBe(3);
     expect((await q(`SELECT 1 FROM scheduler_job_runs WHERE job = 'deadline_alert'`)).length).toBe(6);
-    // Both processes did some of it.
+    // Every piece of work was done by one of the two processes (which one is a race: either may win all of it).
     const workers = await q<{ worker_id: string }>('SELECT DISTINCT worker_id FROM scheduler_job_runs');
-    expect(workers.map((w) => w.worker_id).sort()).toEqual([a.get(ReportScheduler).workerId, b.get(ReportScheduler).workerId].sort());
+    expect(workers.length).toBeGreaterThan(0);
+    for (const w of workers) expect([a.get(ReportScheduler).workerId, b.get(ReportScheduler).workerId]).toContain(w.worker_id);
     // The drafts carry what the records hold, and flag the rest.
     const cac = (await q<{ missing_fields: string[]; status: string }>(`SELECT missing_fields, status FROM reports WHERE notification_id = 'cac_provincial'`))[0]!;
     expect(cac.status).toBe('draft');
