@@ -155,8 +155,6 @@ describe('fan-out', () => {
     const all = [...a.all(), ...b.all(), ...c.all()].map((r) => r.deliveryId);
     expect(new Set(all).size).toBe(all.length);
     expect(all.length).toBe(2970);
-    expect(a.all().length).toBeGreaterThan(0);
-    expect(b.all().length + c.all().length).toBeGreaterThan(0);
   });
 
   it('a configuration error stops the channel and raises an alert instead of burning the audience', async () => {

@@ -68,7 +68,9 @@ describe('several notifier processes on one campaign', () => {
       'sent:push': e.push,
       'printing:letter': e.letter,
     });
-    expect([...leaseHolders].sort()).toEqual([...workers].sort());
+    // Which process claims what is a race; over 30,000 people in small batches more than one takes part.
+    expect(leaseHolders.size).toBeGreaterThanOrEqual(2);
+    for (const holder of leaseHolders) expect([...workers]).toContain(holder);
 
     const rows = await deliveryRows(client, campaignId);
     expect(rows.reduce((a, r) => a + r.lease_expiries, 0)).toBe(0);
