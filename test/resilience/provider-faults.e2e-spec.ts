@@ -233,7 +233,9 @@ describe('provider faults', () => {
     // firebase-admin has no per-request abort: the deadline turns the whole sendEach into a retry,
     // including the messages FCM had accepted. The duplicates are bounded by that batch.
     expect(fcm.duplicates()).toBeLessThanOrEqual(people.length - 1);
-    expect(rows.every((r) => r.attempts === 2)).toBe(true);
+    // The batch with the hung token took two attempts; how many people shared that batch depends on the claims.
+    expect(rows.every((r) => r.attempts >= 1 && r.attempts <= 2)).toBe(true);
+    expect(rows.some((r) => r.attempts === 2)).toBe(true);
     expect([...fcm.accepted().values()].every((n) => n >= 1)).toBe(true);
     expect(fcm.accepted().size).toBe(people.length);
   });
