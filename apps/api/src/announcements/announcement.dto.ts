@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, MaxLength, Min } from 'class-validator';
 import { ANNOUNCEMENT_STATUSES, type AnnouncementStatus, MAX_SUBSTITUTE_DAYS } from '#domain';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 /*
  * The announcement's texts are checked as a whole by `validateAnnouncementDraft` (#domain), so one 400 names
@@ -106,7 +106,7 @@ export class AddAnnouncementUpdateDto {
   body!: unknown;
 }
 
-export class ListAnnouncementsQuery {
+export class ListAnnouncementsQuery extends CursorPageQuery(200, 50) {
   @ApiPropertyOptional({ description: 'Only this incident\'s (UUID or reference).' })
   @IsOptional()
   @IsString()
@@ -118,17 +118,4 @@ export class ListAnnouncementsQuery {
   @IsIn(ANNOUNCEMENT_STATUSES)
   status?: AnnouncementStatus;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { CAMPAIGN_STATUSES, type CampaignStatus, NOTICE_CHANNELS, SUBSTITUTE_MODES } from '#domain';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 /*
  * The campaign fields are checked as a whole by `validateCampaignDraft` (#domain), so that one 400 names
@@ -138,23 +138,10 @@ export class PreviewQuery {
   minor?: 'true' | 'false';
 }
 
-export class ListCampaignsQuery {
+export class ListCampaignsQuery extends CursorPageQuery(200, 50) {
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateIf } from 'class-validator';
 import { INCIDENT_STATUSES, type IncidentStatus } from '#domain';
 import { IsTimestamp } from '../common/validators.js';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 export const SEVERITY_BANDS = ['low', 'medium', 'high', 'very_high'] as const;
 
@@ -82,7 +82,7 @@ export class TransitionDto {
   version!: number;
 }
 
-export class ListIncidentsQuery {
+export class ListIncidentsQuery extends CursorPageQuery(200, 50) {
   @ApiPropertyOptional({ enum: INCIDENT_STATUSES })
   @IsOptional()
   @IsIn(INCIDENT_STATUSES)
@@ -99,17 +99,4 @@ export class ListIncidentsQuery {
   @Length(1, 200)
   q?: string;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

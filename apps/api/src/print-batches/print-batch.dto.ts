@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { PRINT_BATCH_MAX_LETTERS_LIMIT } from '#records';
 import { IsTimestamp } from '../common/validators.js';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 export const PRINT_BATCH_STATUSES = ['open', 'ready', 'mailed'] as const;
 
@@ -20,23 +20,10 @@ export class MarkMailedDto {
   mailedAt?: string;
 }
 
-export class ListPrintBatchesQuery {
+export class ListPrintBatchesQuery extends CursorPageQuery(200, 50) {
   @ApiPropertyOptional({ enum: PRINT_BATCH_STATUSES })
   @IsOptional()
   @IsIn(PRINT_BATCH_STATUSES)
   status?: (typeof PRINT_BATCH_STATUSES)[number];
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsTimestamp } from '../common/validators.js';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 export const REMEDIATION_KINDS = ['containment', 'eradication', 'recovery', 'support', 'prevention'] as const;
 export type RemediationKind = (typeof REMEDIATION_KINDS)[number];
@@ -108,7 +108,7 @@ export class UpdateRemediationActionDto {
   publicWording?: string | null;
 }
 
-export class ListRemediationActionsQuery {
+export class ListRemediationActionsQuery extends CursorPageQuery(500, 100) {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only the measures notices must mention.' })
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -119,17 +119,4 @@ export class ListRemediationActionsQuery {
   @IsIn(REMEDIATION_STATUSES)
   status?: RemediationStatus;
 
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, registerDecorator } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, registerDecorator } from 'class-validator';
 import { REPORT_KINDS, REPORT_STATUSES } from '#domain';
 import { SUBMISSION_METHODS, type SubmissionMethod } from '../obligations/obligation.dto.js';
 import { IsTimestamp } from '../common/validators.js';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 export const PERIODIC_KINDS = ['hipaa_annual_log', 'pecr_monthly_log'] as const;
 
@@ -85,7 +85,7 @@ export class SubmitReportDto {
   notes?: string;
 }
 
-export class ListReportsQuery {
+export class ListReportsQuery extends CursorPageQuery(200, 50) {
   @ApiPropertyOptional({ enum: REPORT_KINDS })
   @IsOptional()
   @IsIn(REPORT_KINDS)
@@ -102,17 +102,4 @@ export class ListReportsQuery {
   @Matches(/^[A-Z0-9_]{2,30}$/, { message: 'must be a regime id such as EU_GDPR' })
   regime?: string;
 
-  @ApiPropertyOptional({ default: 50, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }

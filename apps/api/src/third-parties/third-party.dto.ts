@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, registerDecorator, ValidateIf } from 'class-validator';
+import { IsArray, IsEmail, IsIn, IsInt, IsOptional, IsString, Length, MaxLength, Min, registerDecorator, ValidateIf } from 'class-validator';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { DATA_CATEGORIES, isDataCategory, type DataCategory } from '#domain';
 import { IsTimestamp } from '../common/validators.js';
+import { CursorPageQuery } from '../common/cursor-page.query.js';
 
 export const THIRD_PARTY_ROLES = ['processor', 'sub_processor', 'controller', 'joint_controller', 'partner', 'other'] as const;
 export type ThirdPartyRole = (typeof THIRD_PARTY_ROLES)[number];
@@ -156,7 +156,7 @@ export class MarkNotifiedDto {
   notifiedAt?: string;
 }
 
-export class ListThirdPartiesQuery {
+export class ListThirdPartiesQuery extends CursorPageQuery(500, 100) {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'false: those who still have to be told.' })
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -167,17 +167,4 @@ export class ListThirdPartiesQuery {
   @IsIn(THIRD_PARTY_ROLES)
   role?: ThirdPartyRole;
 
-  @ApiPropertyOptional({ default: 100, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  cursor?: string;
 }
