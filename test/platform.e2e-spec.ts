@@ -17,6 +17,8 @@ describe('platform', () => {
     const create = res.body.components.schemas.CreateIncidentDto;
     expect(create.required).toEqual(expect.arrayContaining(['title', 'awareAt']));
     expect(create.properties.awareAt.format).toBe('date-time');
+    const listParams = res.body.paths['/v1/incidents'].get.parameters.map((p: { name: string }) => p.name);
+    expect(listParams).toEqual(expect.arrayContaining(['status', 'severity', 'q', 'limit', 'cursor']));
   });
 
   it('serves Swagger UI', async () => {
