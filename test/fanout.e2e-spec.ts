@@ -204,6 +204,8 @@ describe('what people and staff see', () => {
     expect(outbox.body.items).toHaveLength(70);
     const mail = outbox.body.items.find((m: { recipient: string }) => m.recipient === 'p1@example.org');
     expect(mail.subject).toBe(`Security incident ${campaign.ref}`);
+    expect(mail.body).toContain('Person 1');
+    for (const m of outbox.body.items) expect(m.body).not.toContain('%tocsin_'); // substitutions applied before recording
     const link = /https?:\/\/[^\s"]+\/n\/([0-9a-f]{64})/.exec(mail.body)![0];
     const token = link.split('/n/')[1]!;
 

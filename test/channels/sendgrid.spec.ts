@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { type EmailMessage, SendGridEmailProvider } from '#channels';
+import { applyEmailSubstitutions, type EmailMessage, SendGridEmailProvider } from '#channels';
 import { type SendGridFault, type SendGridStub, startSendGridStub } from '../stubs/sendgrid.stub.js';
 import type { Fault } from '../stubs/stub-core.js';
 import { captureLog, expectNoneLeaked, report, results, timed } from './support.js';
@@ -98,16 +98,50 @@ describe('SendGrid through @sendgrid/client', () => {
     expect(after).toBeLessThanOrEqual(6000);
   });
 
-  it('a 400 naming one personalization fails that recipient only; the others are resent at once', async () => {
+  it('a 400 naming one personalization fails that recipient only; the others are posted again in the same call', async () => {
     const batch = mail(5);
     stub.inject({ kind: 'invalid-email', match: batch[3]!.to });
     const outcomes = await provider.send(batch);
     expect(outcomes[3]).toEqual({ deliveryId: 'e-3', result: 'permanent', reason: 'invalid_email', providerCode: '400' });
-    for (const i of [0, 1, 2, 4]) expect(outcomes[i]).toEqual({ deliveryId: `e-${i}`, result: 'retry', reason: 'batch_rejected', retryAfterMs: 0, providerCode: '400' });
-    const resend = await provider.send(batch.filter((_, i) => outcomes[i]!.result === 'retry'));
-    expect(results(resend)).toEqual(['sent', 'sent', 'sent', 'sent']);
-    expect(stub.accepted().size).toBe(4);
+    expect(results(outcomes)).toEqual(['sent', 'sent', 'sent', 'permanent', 'sent']);
+    expect(stub.requests.count).toBe(2);
+    expect((stub.requests.bodies[1] as { personalizations: unknown[] }).personalizations).toHaveLength(4);
+    expect(stub.accepted()).toEqual(new Map([0, 1, 2, 4].map((i) => [`e-${i}`, 1])));
   });
+
+  it('resends at most twice in one call; after that the innocent rest goes back to the queue at once', async () => {
+    for (let i = 0; i < 3; i++) stub.inject({ kind: 'invalid-email' }); // each request: its first personalization is refused
+    const outcomes = await provider.send(mail(5));
+    expect(stub.requests.count).toBe(3);
+    expect(results(outcomes)).toEqual(['permanent', 'permanent', 'permanent', 'retry', 'retry']);
+    expect(outcomes[4]).toEqual({ deliveryId: 'e-4', result: 'retry', reason: 'batch_rejected', retryAfterMs: 0, providerCode: '400' });
+    expect(stub.accepted().size).toBe(0);
+  });
+
+  it('personal templates: a thousand recipients with their own substitutions share one request', async () => {
+    const template = { subject: 'For %name%', html: '<p>Dear %name%, read <a href="%url%">%url%</a></p>', text: 'Dear %name%, read %url%' };
+    const batch: EmailMessage[] = Array.from({ length: 1000 }, (_, i) => ({
+      deliveryId: `t-${i}`, to: `t${i}@example.org`, ...template, substitutions: { '%name%': `Person ${i}`, '%url%': `https://n.example/n/${i}` },
+    }));
+    const outcomes = await provider.send(batch);
+    expect(results(outcomes).every((r) => r === 'sent')).toBe(true);
+    expect(stub.requests.count).toBe(1);
+    const body = stub.requests.bodies[0] as { subject: string; content: Array<{ value: string }>; personalizations: Array<{ substitutions: Record<string, string>; subject?: string }> };
+    expect(body.subject).toBe('For %name%');
+    expect(body.content.map((c) => c.value)).toEqual([template.text, template.html]);
+    expect(body.personalizations[999]!.substitutions).toEqual({ '%name%': 'Person 999', '%url%': 'https://n.example/n/999' });
+    expect(body.personalizations[999]!.subject).toBeUndefined();
+    expect(applyEmailSubstitutions(batch[7]!)).toEqual({
+      deliveryId: 't-7', to: 't7@example.org', subject: 'For Person 7', html: '<p>Dear Person 7, read <a href="https://n.example/n/7">https://n.example/n/7</a></p>',
+      text: 'Dear Person 7, read https://n.example/n/7',
+    });
+  });
+
+  it('a value that contains a tag is not expanded again', () => {
+    const message: EmailMessage = { deliveryId: 'x', to: 'x@example.org', subject: '%a%', html: '%a% %b%', text: '%b%', substitutions: { '%a%': '%b%', '%b%': '$& B' } };
+    expect(applyEmailSubstitutions(message)).toEqual({ deliveryId: 'x', to: 'x@example.org', subject: '%b%', html: '%b% $& B', text: '$& B' });
+  });
+
 
   it('refuses a malformed address before any request', async () => {
     const batch = [...mail(2), { ...mail(1, 'bad')[0]!, to: 'not-an-address' }];

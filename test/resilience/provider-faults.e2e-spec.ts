@@ -47,12 +47,18 @@ async function campaignFor(people: Person[]): Promise<string> {
 const many = (prefix: string, n: number, make: (i: number) => Partial<Person>): Person[] =>
   Array.from({ length: n }, (_, i) => ({ ref: `${prefix}${i}`, ...make(i) }));
 
+type StubBody = { personalizations?: Array<{ to?: Array<{ email?: string }> }>; To?: string; message?: { token?: string } } | undefined;
+
+/** The recipients of one recorded request (a SendGrid request carries up to 1000). */
+function recipientsOf(request: RecordedRequest): string[] {
+  const body = request.body as StubBody;
+  if (body?.personalizations) return body.personalizations.map((p) => p.to?.[0]?.email ?? '');
+  return [body?.To ?? body?.message?.token ?? ''];
+}
+
 /** Requests a stub received for one recipient (its bodies are kept). */
 function requestsFor(requests: RecordedRequest[], recipient: string): number {
-  return requests.filter((r) => {
-    const body = r.body as { personalizations?: Array<{ to?: Array<{ email?: string }> }>; To?: string; message?: { token?: string } } | undefined;
-    return body?.personalizations?.[0]?.to?.[0]?.email === recipient || body?.To === recipient || body?.message?.token === recipient;
-  }).length;
+  return requests.filter((r) => recipientsOf(r).includes(recipient)).length;
 }
 
 const by = (rows: DeliveryRow[], pick: (r: DeliveryRow) => string | null) => new Map(rows.map((r) => [pick(r), r]));
@@ -100,21 +106,20 @@ describe('provider faults', () => {
       ...many('e', 20, (i) => ({ email: `e${i}@example.org` })),
       ...many('s', 20, (i) => ({ phone: `+49151000001${String(i).padStart(2, '0')}` })),
       ...many('p', 20, (i) => ({ token: `tok-p${i}` })),
-      // Never recovers on e-mail: after its attempts it falls back to SMS.
-      { ref: 'stuck', email: 'stuck@example.org', phone: '+4915100000999' },
     ];
+    // SendGrid answers a request as a whole (up to 1000 recipients): the first e-mail request is rate limited,
+    // the next two find the service unavailable.
+    sendgrid.inject({ kind: 'rate-limit', retryAfter: '2' });
+    sendgrid.inject({ kind: 'unavailable', times: 2 });
     for (const i of [0, 1, 2]) {
-      sendgrid.inject({ kind: 'rate-limit', retryAfter: '2', match: `e${i}@example.org` });
       twilio.inject({ kind: 'rate-limit', retryAfter: '2', match: `+49151000001${String(i).padStart(2, '0')}` });
       fcm.inject({ kind: 'rate-limit', match: `tok-p${i}` });
     }
     for (const i of [3, 4]) {
-      sendgrid.inject({ kind: 'unavailable', match: `e${i}@example.org`, times: 2 });
       twilio.inject({ kind: 'unavailable', match: `+49151000001${String(i).padStart(2, '0')}`, times: 2 });
       // firebase-admin retries a 503 itself (its own backoff) before the notifier sees anything.
       fcm.inject({ kind: 'unavailable', match: `tok-p${i}`, times: 1 });
     }
-    sendgrid.inject({ kind: 'unavailable', retryAfter: '0', match: 'stuck@example.org', times: Infinity });
     const campaignId = await campaignFor(people);
     await waitUntilSettled(client, campaignId, 60_000);
 
@@ -128,26 +133,41 @@ describe('provider faults', () => {
       `SELECT d.id::int AS id, extract(epoch FROM d.sent_at - d.created_at) * 1000 AS ms FROM deliveries d WHERE d.campaign_id = $1`, [campaignId]);
     const tookMs = new Map(timing.map((t) => [t.id as number, Number(t.ms)]));
     for (const i of [0, 1, 2]) {
-      const e = email.get(`e${i}@example.org`)!;
       const s = phone.get(`+49151000001${String(i).padStart(2, '0')}`)!;
-      expect([e.attempts, s.attempts, token.get(`tok-p${i}`)!.attempts]).toEqual([2, 2, 2]);
-      // Retry-After: 2 was honoured (the first attempt left right after expansion).
-      expect(tookMs.get(e.id)).toBeGreaterThanOrEqual(1900);
-      expect(tookMs.get(s.id)).toBeGreaterThanOrEqual(1900);
+      expect([s.attempts, token.get(`tok-p${i}`)!.attempts]).toEqual([2, 2]);
+      expect(tookMs.get(s.id)).toBeGreaterThanOrEqual(1900); // Retry-After: 2 was honoured
     }
     for (const i of [3, 4]) {
-      expect(email.get(`e${i}@example.org`)!.attempts).toBe(3);
       expect(phone.get(`+49151000001${String(i).padStart(2, '0')}`)!.attempts).toBe(3);
       expect(token.get(`tok-p${i}`)!.attempts).toBe(1);
       expect(requestsFor(fcm.requests.recent, `tok-p${i}`)).toBe(2);
     }
-    for (const i of [5, 6, 7]) expect(email.get(`e${i}@example.org`)!.attempts).toBe(1);
+    // E-mail: three failed requests, then success; each person was attempted once per request that carried them.
+    const requests = sendgrid.requests.recent;
+    for (const [address, row] of email) if (address) expect([address, row.attempts]).toEqual([address, requestsFor(requests, address)]);
+    const first = recipientsOf(requests[0]!);
+    for (const address of first) {
+      expect(email.get(address)!.attempts).toBeGreaterThanOrEqual(2);
+      expect(tookMs.get(email.get(address)!.id)).toBeGreaterThanOrEqual(1900); // the 429's Retry-After: 2
+    }
+    expect(rows.filter((r) => r.email).reduce((n, r) => n + r.attempts, 0)).toBe(requests.reduce((n, r) => n + recipientsOf(r).length, 0));
+  });
 
-    // Retries are bounded: exactly MAX_ATTEMPTS requests on e-mail, then SMS took over.
-    const stuck = email.get('stuck@example.org')!;
-    expect(requestsFor(sendgrid.requests.recent, 'stuck@example.org')).toBe(MAX_ATTEMPTS);
-    expect([stuck.state, stuck.channel]).toEqual(['sent', 'sms']);
-    expect(stuck.tried).toEqual([expect.objectContaining({ channel: 'email', reason: 'retries_exhausted:provider_unavailable' })]);
+  it('a provider that never recovers: each person gets exactly the attempt limit there, then the next channel', async () => {
+    const people = many('stuck', 5, (i) => ({ email: `stuck${i}@example.org`, phone: `+491510000099${i}` }));
+    sendgrid.inject({ kind: 'unavailable', retryAfter: '0', times: Infinity });
+    const campaignId = await campaignFor(people);
+    await waitUntilSettled(client, campaignId, 60_000);
+
+    const rows = await deliveryRows(client, campaignId);
+    expectOnceEach(rows);
+    for (const person of people) {
+      expect(requestsFor(sendgrid.requests.recent, person.email!)).toBe(MAX_ATTEMPTS);
+      const row = rows.find((r) => r.email === person.email)!;
+      expect([row.state, row.channel]).toEqual(['sent', 'sms']);
+      expect(row.tried).toEqual([expect.objectContaining({ channel: 'email', reason: 'retries_exhausted:provider_unavailable' })]);
+    }
+    expect(sendgrid.accepted().size).toBe(0);
   });
 
   it('timeouts and connection resets: retried on the same channel, nothing lost, nothing doubled', async () => {
@@ -169,11 +189,13 @@ describe('provider faults', () => {
     expectOnceEach(rows);
     const email = by(rows, (r) => r.email);
     const phone = by(rows, (r) => r.phone);
-    expect(email.get('e0@example.org')!.attempts).toBe(2);
-    expect(email.get('e1@example.org')!.attempts).toBe(2);
+    // The hung request timed out and the reset one failed: everyone they carried was attempted again, and only
+    // as often as requests carried them.
+    expect(requestsFor(sendgrid.requests.recent, 'e0@example.org')).toBeGreaterThanOrEqual(2);
+    expect(requestsFor(sendgrid.requests.recent, 'e1@example.org')).toBeGreaterThanOrEqual(2);
+    for (const [address, row] of email) if (address) expect([address, row.attempts]).toEqual([address, requestsFor(sendgrid.requests.recent, address)]);
     expect(phone.get('+4915100000200')!.attempts).toBe(2);
     expect(phone.get('+4915100000201')!.attempts).toBe(2);
-    expect(requestsFor(sendgrid.requests.recent, 'e0@example.org')).toBe(2);
     expect(requestsFor(twilio.requests.recent, '+4915100000200')).toBe(2);
     // A reset HTTP/2 stream is retried (by firebase-admin or by the notifier), and delivered once.
     expect(requestsFor(fcm.requests.recent, 'tok-q1')).toBeGreaterThanOrEqual(2);
@@ -221,6 +243,21 @@ describe('provider faults', () => {
     expect(requestsFor(twilio.requests.recent, '+15005550004')).toBe(1);
     expect(requestsFor(fcm.requests.recent, 'tok-gone1')).toBe(1);
     expect(rows).toHaveLength(people.length);
+
+    // The e-mails went out as one shared template per request, each person with their own name and link.
+    const { rows: tokens } = await client.query(
+      `SELECT d.id::text AS id, d.notice_token AS token, s.name FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id WHERE d.campaign_id = $1`, [campaignId]);
+    const byDelivery = new Map(tokens.map((t) => [t.id as string, t as { token: string; name: string }]));
+    const bodies = sendgrid.requests.bodies as Array<{ content: Array<{ value: string }>; personalizations: Array<{ custom_args: { delivery_id: string }; substitutions: Record<string, string> }> }>;
+    expect(Math.max(...bodies.map((b) => b.personalizations.length))).toBeGreaterThanOrEqual(10);
+    for (const body of bodies) {
+      expect(body.content[0]!.value).toContain('%tocsin_url_text%');
+      for (const p of body.personalizations) {
+        const delivery = byDelivery.get(p.custom_args.delivery_id)!;
+        expect(p.substitutions['%tocsin_url_text%']).toMatch(new RegExp(`/n/${delivery.token}$`));
+        expect(p.substitutions['%tocsin_name_html%']).toBe(delivery.name);
+      }
+    }
   });
 
   it('an FCM call that outlives its deadline is retried as a whole: at most that one batch is sent twice', async () => {

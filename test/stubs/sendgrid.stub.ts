@@ -25,6 +25,7 @@ export type SendGridStub = ProviderStub<SendGridFault>;
 interface Personalization {
   to?: Array<{ email?: unknown }>;
   custom_args?: Record<string, unknown>;
+  substitutions?: Record<string, unknown>;
 }
 
 const HELP = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html';
@@ -73,6 +74,11 @@ function handle({ request, fault, faultIndex }: StubContext<SendGridFault>, apiK
     if (typeof email !== 'string' || !EMAIL.test(email)) found.push({ message: 'Does not contain a valid address.', field: `personalizations.${i}.to.0.email` });
     for (const [key, value] of Object.entries(p.custom_args ?? {})) {
       if (typeof value !== 'string') found.push({ message: 'Custom args values must be strings.', field: `personalizations.${i}.custom_args.${key}` });
+    }
+    const substitutions = Object.entries(p.substitutions ?? {});
+    if (substitutions.some(([, value]) => typeof value !== 'string')) found.push({ message: 'Substitutions must be strings.', field: `personalizations.${i}.substitutions` });
+    if (substitutions.reduce((n, [key, value]) => n + Buffer.byteLength(key) + Buffer.byteLength(String(value)), 0) > 10_000) {
+      found.push({ message: 'The substitutions of a personalization may not exceed 10,000 bytes.', field: `personalizations.${i}.substitutions` });
     }
   });
   const from = body.from as { email?: unknown } | undefined;

@@ -15,6 +15,12 @@ export interface EmailMessage extends MessageBase {
   subject: string;
   html: string;
   text: string;
+  /**
+   * Tags in subject, html and text to replace for this recipient (SendGrid substitutions). Messages that share
+   * their template then travel in one provider request; providers without substitutions apply them first
+   * (applyEmailSubstitutions).
+   */
+  substitutions?: Readonly<Record<string, string>>;
 }
 
 export interface SmsMessage extends MessageBase {

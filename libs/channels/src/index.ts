@@ -4,6 +4,7 @@ export * from './factory.js';
 export * from './outcomes.js';
 export * from './secret.js';
 export * from './webhook-verdict.js';
+export * from './email/substitutions.js';
 export * from './email/sendgrid/sendgrid-email.provider.js';
 export * from './email/sendgrid/sendgrid-webhook.js';
 export * from './sms/twilio/twilio-errors.js';

@@ -1,13 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChannelKind, OutboundMessage } from '#channels';
+import type { ChannelKind, EmailMessage, OutboundMessage } from '#channels';
 import { Database } from '#database';
-import { type NoticeCampaign, prepareNotice, type RemediationBullet, renderEmail, renderPush, renderSms, type NoticeContent } from '#domain';
+import {
+  chooseNoticeLanguage, emailSubstitutions, type NoticeCampaign, type NoticeContent, prepareNotice, type RemediationBullet, renderEmail, renderEmailTemplate,
+  type RenderedEmail, renderPush, renderSms,
+} from '#domain';
 import { NOTIFIER_CONFIG } from '../tokens.js';
 import type { NotifierConfig } from '../notifier-config.js';
 import type { ClaimedDelivery } from './delivery.repository.js';
 
 interface FrozenCampaign extends NoticeCampaign {
   incidentRef: string;
+  languages: string[];
+  /** E-mail templates by language and salutation form; null when the content cannot be templated. */
+  emailTemplates: Map<string, RenderedEmail | null>;
 }
 
 /** Turns a claimed delivery into the message its channel sends, in the subject's language. */
@@ -28,7 +34,11 @@ export class NoticeComposer {
       `SELECT c.id, c.default_language, c.content, c.remediation, i.ref FROM notice_campaigns c JOIN incidents i ON i.id = c.incident_id WHERE c.id = ANY($1)`,
       [missing],
     );
-    for (const r of rows) this.campaigns.set(r.id, { defaultLanguage: r.default_language, content: r.content, remediation: r.remediation, incidentRef: r.ref });
+    for (const r of rows) {
+      this.campaigns.set(r.id, {
+        defaultLanguage: r.default_language, content: r.content, remediation: r.remediation, incidentRef: r.ref, languages: Object.keys(r.content), emailTemplates: new Map(),
+      });
+    }
   }
 
   noticeUrl(token: string): string {
@@ -39,19 +49,15 @@ export class NoticeComposer {
   compose(d: ClaimedDelivery): OutboundMessage {
     const campaign = this.campaigns.get(d.campaign_id);
     if (!campaign) throw new Error('campaign not loaded');
-    const prepared = prepareNotice(
-      campaign,
-      { name: d.name, language: d.language, isMinor: d.is_minor, guardianName: d.guardian_name, postalAddress: d.postal_address },
-      { noticeUrl: this.noticeUrl(d.notice_token), incidentRef: campaign.incidentRef },
-    );
+    if (d.channel === 'email') {
+      const to = d.is_minor ? d.guardian_email : d.email;
+      if (!to) throw new AddressMissing();
+      return this.templatedEmail(campaign, d, to) ?? { deliveryId: String(d.id), to, ...renderEmail(this.prepare(campaign, d)) };
+    }
+    const prepared = this.prepare(campaign, d);
     const deliveryId = String(d.id);
-    const channel: ChannelKind = d.channel;
+    const channel: Exclude<ChannelKind, 'email'> = d.channel;
     switch (channel) {
-      case 'email': {
-        const to = d.is_minor ? d.guardian_email : d.email;
-        if (!to) throw new AddressMissing();
-        return { deliveryId, to, ...renderEmail(prepared) };
-      }
       case 'sms': {
         const to = d.is_minor ? d.guardian_phone : d.phone;
         if (!to) throw new AddressMissing();
@@ -68,6 +74,32 @@ export class NoticeComposer {
         return { deliveryId, postalAddress: d.postal_address, documentRef: `delivery:${d.id}` };
       }
     }
+  }
+
+  private prepare(campaign: FrozenCampaign, d: ClaimedDelivery) {
+    return prepareNotice(
+      campaign,
+      { name: d.name, language: d.language, isMinor: d.is_minor, guardianName: d.guardian_name, postalAddress: d.postal_address },
+      { noticeUrl: this.noticeUrl(d.notice_token), incidentRef: campaign.incidentRef },
+    );
+  }
+
+  /**
+   * The campaign's shared e-mail for this recipient's language and salutation, with their name and link as
+   * substitutions; null when they need a rendering of their own (see isSubstitutable).
+   */
+  private templatedEmail(campaign: FrozenCampaign, d: ClaimedDelivery, to: string): EmailMessage | null {
+    const name = d.name?.trim() || null;
+    const substitutions = emailSubstitutions(name, this.noticeUrl(d.notice_token));
+    if (!substitutions) return null;
+    const language = chooseNoticeLanguage(d.language, campaign.languages, campaign.defaultLanguage);
+    const key = `${language}|${d.is_minor}|${name !== null}`;
+    let template = campaign.emailTemplates.get(key);
+    if (template === undefined) {
+      template = renderEmailTemplate(campaign, { language, isMinor: d.is_minor, named: name !== null }, campaign.incidentRef);
+      campaign.emailTemplates.set(key, template);
+    }
+    return template && { deliveryId: String(d.id), to, subject: template.subject, html: template.html, text: template.text, substitutions };
   }
 }
 

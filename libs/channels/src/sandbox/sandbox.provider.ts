@@ -1,4 +1,5 @@
 import { type ChannelKind, type ChannelProvider, type OutboundByKind, REASONS, type SendOutcome } from '../channel.js';
+import { applyEmailSubstitutions } from '../email/substitutions.js';
 import { retry } from '../outcomes.js';
 
 export interface SandboxRecord<K extends ChannelKind = ChannelKind> {
@@ -57,7 +58,9 @@ export class SandboxProvider<K extends ChannelKind = ChannelKind> implements Cha
         return;
       }
       const providerMessageId = `sandbox-${this.kind}-${++this.sequence}`;
-      records.push({ kind: this.kind, message, providerMessageId, recordedAt });
+      // Recorded as the recipient would read it: an e-mail template gets its substitutions applied.
+      const read = this.kind === 'email' ? (applyEmailSubstitutions(message as OutboundByKind['email']) as OutboundByKind[K]) : message;
+      records.push({ kind: this.kind, message: read, providerMessageId, recordedAt });
       positions.push(index);
       outcomes[index] = { deliveryId: message.deliveryId, result: 'sent', providerMessageId };
     });

@@ -1,4 +1,5 @@
 export * from './campaign.js';
+export * from './email-template.js';
 export * from './html.js';
 export * from './labels.js';
 export * from './language.js';

@@ -47,7 +47,7 @@ export interface PreparedNotice {
 const ELEMENT_ORDER = ['whatHappened', 'possibleImpact', 'measuresTaken', 'selfProtection', 'remedialMeasures', 'contactPoint'] as const;
 
 function label(template: string, name: string): string {
-  return template.replace('{name}', name);
+  return template.replace('{name}', () => name); // a function: `$&` in a name is text, not a replacement pattern
 }
 
 /**

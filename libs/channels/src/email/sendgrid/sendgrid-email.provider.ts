@@ -6,6 +6,8 @@ import { configProblem, EMAIL_SHAPE, networkReason, parseRateLimitReset, parseRe
 import { reveal, type Secret } from '../../secret.js';
 
 export const SENDGRID_MAX_PERSONALIZATIONS = 1000;
+/** Resends, within one send() call, of the messages a 400 rejected only because of another personalization. */
+const MAX_RESENDS = 2;
 
 export interface SendGridOptions {
   apiKey: string | Secret;
@@ -26,6 +28,7 @@ interface Personalization {
   to: [{ email: string }];
   custom_args: { delivery_id: string };
   subject?: string;
+  substitutions?: Readonly<Record<string, string>>;
 }
 
 /** Messages that can share one /v3/mail/send request: same html and text, each address once. */
@@ -45,12 +48,13 @@ interface SendGridErrorShape {
 /**
  * E-mail through SendGrid v3 /mail/send, driven by `@sendgrid/client` with a prebuilt snake_case body:
  * one request per batch (per distinct content), one personalization per recipient carrying
- * `custom_args.delivery_id` so Event Webhook posts can be correlated. The Mail helper is skipped on
+ * `custom_args.delivery_id` so Event Webhook posts can be correlated, and the recipient's `substitutions`
+ * (name, notice link) when the message is a shared template: a thousand personal notices in one request. The Mail helper is skipped on
  * purpose (providers.md: 6x slower for 1000-personalization requests).
  *
  * A failure of the whole request applies to every message in it, except a 400 whose errors all name
- * personalizations: those messages are 'permanent' and their siblings 'retry' with reason
- * 'batch_rejected' and retryAfterMs 0 (resend without the bad one).
+ * personalizations: those messages are 'permanent' and their siblings are posted again without them
+ * (up to MAX_RESENDS times; after that 'retry' with reason 'batch_rejected' and retryAfterMs 0).
  */
 export class SendGridEmailProvider implements EmailProvider {
   readonly kind = 'email' as const;
@@ -117,6 +121,7 @@ export class SendGridEmailProvider implements EmailProvider {
       const message = batch[index]!;
       const personalization: Personalization = { to: [{ email: message.to }], custom_args: { delivery_id: message.deliveryId } };
       if (message.subject !== group.subject) personalization.subject = message.subject;
+      if (message.substitutions) personalization.substitutions = message.substitutions;
       return personalization;
     });
     const content: Array<{ type: string; value: string }> = [];
@@ -127,7 +132,7 @@ export class SendGridEmailProvider implements EmailProvider {
     return body;
   }
 
-  private async post(group: RequestGroup, batch: readonly EmailMessage[], outcomes: SendOutcome[]): Promise<void> {
+  private async post(group: RequestGroup, batch: readonly EmailMessage[], outcomes: SendOutcome[], resends = 0): Promise<void> {
     try {
       const [response] = await this.client.request({ method: 'POST', url: '/v3/mail/send', body: this.body(group, batch) });
       const messageId = String((response.headers as Record<string, unknown>)['x-message-id'] ?? '');
@@ -135,11 +140,14 @@ export class SendGridEmailProvider implements EmailProvider {
         outcomes[index] = { deliveryId: batch[index]!.deliveryId, result: 'sent', providerMessageId: messageId };
       }
     } catch (error) {
-      this.fail(error, group, batch, outcomes);
+      const innocent = this.fail(error, group, batch, outcomes);
+      // One bad address must not cost the other 999 a round trip through the queue: resend them now.
+      if (innocent.length > 0 && resends < MAX_RESENDS) await this.post({ ...group, indexes: innocent }, batch, outcomes, resends + 1);
     }
   }
 
-  private fail(error: unknown, group: RequestGroup, batch: readonly EmailMessage[], outcomes: SendOutcome[]): void {
+  /** Records the failure of a request; returns the messages it failed only because of another one. */
+  private fail(error: unknown, group: RequestGroup, batch: readonly EmailMessage[], outcomes: SendOutcome[]): number[] {
     const { code, response } = (error ?? {}) as SendGridErrorShape;
     const status = typeof code === 'number' && response ? code : undefined;
     const ids = group.indexes.map((index) => batch[index]!.deliveryId);
@@ -149,7 +157,7 @@ export class SendGridEmailProvider implements EmailProvider {
       const reason = networkReason(error) ?? REASONS.providerError;
       this.log('warn', 'sendgrid request failed without a response', { provider: this.name, reason, messages: ids.length });
       all((id) => retry(id, reason));
-      return;
+      return [];
     }
     const headers = response?.headers ?? {};
     const providerCode = String(status);
@@ -165,28 +173,36 @@ export class SendGridEmailProvider implements EmailProvider {
       all((id) => configProblem(id, REASONS.forbidden, providerCode));
     } else if (status === 413) {
       all((id) => configProblem(id, REASONS.payloadTooLarge, providerCode));
-    } else if (status === 400 && this.attribute(response?.body, group, batch, outcomes)) {
-      return;
+    } else if (status === 400) {
+      const innocent = this.attribute(response?.body, group, batch, outcomes);
+      if (innocent) return innocent;
+      all((id) => configProblem(id, REASONS.requestRejected, providerCode));
     } else {
       all((id) => configProblem(id, REASONS.requestRejected, providerCode));
     }
+    return [];
   }
 
-  /** A 400 whose every error names a personalization: fail those, resend the rest. */
-  private attribute(body: unknown, group: RequestGroup, batch: readonly EmailMessage[], outcomes: SendOutcome[]): boolean {
+  /**
+   * A 400 whose every error names a personalization: those messages fail, the others are marked for an
+   * immediate resend (returned); undefined when the errors do not all name a personalization.
+   */
+  private attribute(body: unknown, group: RequestGroup, batch: readonly EmailMessage[], outcomes: SendOutcome[]): number[] | undefined {
     const errors = (body as { errors?: Array<{ field?: unknown }> } | undefined)?.errors;
-    if (!Array.isArray(errors) || errors.length === 0) return false;
+    if (!Array.isArray(errors) || errors.length === 0) return undefined;
     const culprits = new Map<number, string>();
     for (const entry of errors) {
       const match = typeof entry?.field === 'string' ? /^personalizations\.(\d+)(?:\.([a-z_]+))?/.exec(entry.field) : null;
-      if (!match || Number(match[1]) >= group.indexes.length) return false;
+      if (!match || Number(match[1]) >= group.indexes.length) return undefined;
       culprits.set(Number(match[1]), match[2] === 'to' ? REASONS.invalidEmail : REASONS.invalidPersonalization);
     }
+    const innocent: number[] = [];
     group.indexes.forEach((index, position) => {
       const deliveryId = batch[index]!.deliveryId;
       const reason = culprits.get(position);
       outcomes[index] = reason ? permanent(deliveryId, reason, '400') : retry(deliveryId, REASONS.batchRejected, 0, '400');
+      if (!reason) innocent.push(index);
     });
-    return true;
+    return innocent;
   }
 }
