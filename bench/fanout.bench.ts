@@ -36,7 +36,7 @@ import { type ClaimedDelivery, DeliveryRepository } from '../apps/notifier/src/f
 import { AddressMissing, NoticeComposer } from '../apps/notifier/src/fanout/notice-composer.js';
 import { type NotifierConfig, notifierConfigFromEnv } from '../apps/notifier/src/notifier-config.js';
 import {
-  approveCampaign, BOUNCE_EMAIL, type Channel, createCampaign, deliveryFigures, NOTICE_CONTENT, seedAudience, spawnNotifier, startStubsProcess,
+  approveCampaign, BOUNCE_DOMAIN, type Channel, createCampaign, deliveryFigures, NOTICE_CONTENT, seedAudience, spawnNotifier, startStubsProcess,
   type StubProvider, type StubsProcess, stubChannelEnv, subjectOf, waitForNotifier, waitUntil,
 } from './support/fanout-fixture.js';
 
@@ -405,7 +405,7 @@ try {
   console.log(`seeded ${fmt(N)} subjects in ${secs(Date.now() - seedStarted)} s: e-mail ${fmt(e.email)} (bounce ${fmt(e.bounce)}), SMS ${fmt(e.sms)}, push ${fmt(e.push)}, letter ${fmt(e.letter)}`);
 
   // 1. The notifier, as its own process.
-  await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_EMAIL, times: null });
+  await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
   const notifier = spawnNotifier(url, env, (process.env.BENCH_NOTIFIER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   cleanup.push(() => notifier.kill('SIGKILL'));
   await waitForNotifier(client, notifier);
@@ -448,7 +448,7 @@ try {
   let floor: Awaited<ReturnType<typeof runFloor>> | undefined;
   if (!values['skip-floor']) {
     await stubs.reset();
-    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_EMAIL, times: null });
+    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
     const c0 = await cpuSnapshot(process.pid, stubs, dataDir);
     floor = await runFloor(providers, composer, N, stubs);
     const c = cpuDelta(c0, await cpuSnapshot(process.pid, stubs, dataDir));
@@ -470,7 +470,7 @@ try {
   let boss: Awaited<ReturnType<typeof runPgBoss>> | undefined;
   if (!values['skip-pgboss']) {
     await stubs.reset();
-    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_EMAIL, times: null });
+    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
     const c0 = await cpuSnapshot(process.pid, stubs, dataDir);
     boss = await runPgBoss(url, client, providers, composer, M, stubs);
     const c = cpuDelta(c0, await cpuSnapshot(process.pid, stubs, dataDir));

@@ -5,13 +5,13 @@
  * (delivery states, stub counters, peak RSS).
  *
  * Audience mix by subject number g (1-based), as the benchmark asks for:
- *   g % 100 <  70  e-mail (70%); of those, every 20th hundred (5% of e-mail) has the bouncing address
- *                  BOUNCE_EMAIL and a phone, so it falls back to SMS once the SendGrid stub bounces it;
+ *   g % 100 <  70  e-mail (70%); of those, every 20th hundred (5% of e-mail) has an address at the bouncing
+ *                  domain BOUNCE_DOMAIN and a phone, so it falls back to SMS once the SendGrid stub bounces it;
  *   g % 100 <  85  phone only (15%);
  *   g % 100 <  95  push token only (10%);
  *   otherwise      postal address only (5%).
- * The bouncing people share one address so one targeted stub fault (`match`) bounces all of them: the
- * stub scans its fault list per request, one fault per address would be quadratic at a million people.
+ * The bouncing people share one domain so one targeted stub fault (`match: BOUNCE_DOMAIN`) bounces all of
+ * them: the stub scans its fault list per request, one fault per address would be quadratic at a million people.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -32,7 +32,8 @@ export const ROOT = (() => {
   return path.basename(dir) === 'dist' ? path.dirname(dir) : dir;
 })();
 
-export const BOUNCE_EMAIL = 'bounce@bounce.example.org';
+/** Every address at this domain bounces (as a 400 naming each of them) when the stub is told so. */
+export const BOUNCE_DOMAIN = '@bounce.example.org';
 export type Channel = 'email' | 'sms' | 'push' | 'letter';
 export const STUB_PROVIDERS = { email: 'sendgrid', sms: 'twilio', push: 'fcm' } as const;
 export type StubProvider = (typeof STUB_PROVIDERS)[keyof typeof STUB_PROVIDERS];
@@ -84,7 +85,7 @@ export function subjectOf(g: number): { name: string; email: string | null; phon
   const bounce = r < 70 && Math.floor(g / 100) % 20 === 0;
   return {
     name: `Person ${g}`,
-    email: r < 70 ? (bounce ? BOUNCE_EMAIL : `p${g}@example.org`) : null,
+    email: r < 70 ? (bounce ? `b${g}${BOUNCE_DOMAIN}` : `p${g}@example.org`) : null,
     phone: (r >= 70 && r < 85) || bounce ? `+4915${String(g).padStart(9, '0')}` : null,
     pushTokens: r >= 85 && r < 95 ? [`tok-${g}`] : [],
     postalAddress: r >= 95 ? `Street ${g}|10115 Berlin` : null,
@@ -101,14 +102,14 @@ export async function seedAudience(client: pg.ClientBase, n: number): Promise<Se
     await client.query(
       `INSERT INTO affected_subjects (incident_id, external_ref, name, email, phone, push_tokens, postal_address, country, language)
        SELECT $1, 'S' || g, 'Person ' || g,
-              CASE WHEN g % 100 < 70 THEN CASE WHEN (g / 100) % 20 = 0 THEN $2 ELSE 'p' || g || '@example.org' END END,
+              CASE WHEN g % 100 < 70 THEN CASE WHEN (g / 100) % 20 = 0 THEN 'b' || g || $2 ELSE 'p' || g || '@example.org' END END,
               CASE WHEN (g % 100 >= 70 AND g % 100 < 85) OR (g % 100 < 70 AND (g / 100) % 20 = 0)
                    THEN '+4915' || lpad(g::text, 9, '0') END,
               CASE WHEN g % 100 >= 85 AND g % 100 < 95 THEN ARRAY['tok-' || g] ELSE '{}' END,
               CASE WHEN g % 100 >= 95 THEN 'Street ' || g || '|10115 Berlin' END,
               'DE', CASE WHEN g % 2 = 0 THEN 'de' ELSE 'en' END
        FROM generate_series($3::int, $4::int) AS g`,
-      [incident.id, BOUNCE_EMAIL, from, to],
+      [incident.id, BOUNCE_DOMAIN, from, to],
     );
   }
   await client.query('ANALYZE affected_subjects');

@@ -109,6 +109,15 @@ describe('SendGrid through @sendgrid/client', () => {
     expect(stub.accepted()).toEqual(new Map([0, 1, 2, 4].map((i) => [`e-${i}`, 1])));
   });
 
+  it('a 400 naming several personalizations fails each of them; the rest goes out in one more request', async () => {
+    const batch = mail(6).map((m, i) => (i === 2 || i === 4 ? { ...m, to: `gone${i}@bounce.example.org` } : m));
+    stub.inject({ kind: 'invalid-email', match: '@bounce.example.org' });
+    const outcomes = await provider.send(batch);
+    expect(results(outcomes)).toEqual(['sent', 'sent', 'permanent', 'sent', 'permanent', 'sent']);
+    expect(outcomes[4]).toEqual({ deliveryId: 'e-4', result: 'permanent', reason: 'invalid_email', providerCode: '400' });
+    expect(stub.requests.count).toBe(2);
+  });
+
   it('resends at most twice in one call; after that the innocent rest goes back to the queue at once', async () => {
     for (let i = 0; i < 3; i++) stub.inject({ kind: 'invalid-email' }); // each request: its first personalization is refused
     const outcomes = await provider.send(mail(5));

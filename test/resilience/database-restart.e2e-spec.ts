@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createDataSource, ensureDatabase, migrate, startEmbeddedDatabase, withDatabase, type EmbeddedDatabase } from '#database';
 import {
-  approveCampaign, BOUNCE_EMAIL, createCampaign, type NotifierProcess, seedAudience, spawnNotifier, startStubsProcess,
+  approveCampaign, BOUNCE_DOMAIN, createCampaign, type NotifierProcess, seedAudience, spawnNotifier, startStubsProcess,
   type StubsProcess, stubChannelEnv, summaryOf, waitForNotifier, waitUntil, waitUntilSettled,
 } from '../../bench/support/fanout-fixture.js';
 import { checkAgainstStubs, deliveryRows, expectNoContactData } from './support.js';
@@ -56,7 +56,7 @@ describe('a database restart in the middle of a campaign', () => {
     let client = await connect();
     const audience = await seedAudience(client, PEOPLE);
     const e = audience.expected;
-    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_EMAIL, times: null });
+    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
     const campaignId = await createCampaign(client, audience.incidentId);
     notifier = spawnNotifier(url, { ...stubChannelEnv(stubs.urls), NOTIFIER_LEASE_SECONDS: '20', NOTIFIER_TICK_MS: '100', NOTIFIER_BATCH_SIZE: '250' });
     await waitForNotifier(client, notifier);

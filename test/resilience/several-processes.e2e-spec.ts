@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import {
-  approveCampaign, BOUNCE_EMAIL, createCampaign, type NotifierProcess, seedAudience, spawnNotifier, startStubsProcess,
+  approveCampaign, BOUNCE_DOMAIN, createCampaign, type NotifierProcess, seedAudience, spawnNotifier, startStubsProcess,
   type StubsProcess, stubChannelEnv, waitForNotifier, waitUntilSettled,
 } from '../../bench/support/fanout-fixture.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -36,7 +36,7 @@ describe('several notifier processes on one campaign', () => {
   it('three processes share the work and no stub receives any message twice', async () => {
     const audience = await seedAudience(client, PEOPLE);
     const e = audience.expected;
-    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_EMAIL, times: null });
+    await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
     const campaignId = await createCampaign(client, audience.incidentId);
     // Small batches so the three processes interleave many claims.
     const env = { ...stubChannelEnv(stubs.urls), NOTIFIER_BATCH_SIZE: '200', NOTIFIER_TICK_MS: '100', NOTIFIER_EXPAND_CHUNK: '5000' };

@@ -5,10 +5,13 @@
  * naming the personalization in `field`.
  */
 import { randomBytes } from 'node:crypto';
-import { type Fault, parseJson, type ProviderStub, type RecordedRequest, startStub, type StubContext, type StubOptions, type StubReply } from './stub-core.js';
+import { type Fault, matchesRecipient, parseJson, type ProviderStub, type RecordedRequest, startStub, type StubContext, type StubOptions, type StubReply } from './stub-core.js';
 
 export type SendGridFault =
-  /** 400 "Does not contain a valid address." for the targeted personalization (index 0 when untargeted). */
+  /**
+   * 400 "Does not contain a valid address." for the targeted personalization (index 0 when untargeted); with
+   * an `@domain` match, for every personalization at that domain, in one response as SendGrid lists them.
+   */
   | { kind: 'invalid-email' }
   /** 401: the API key is wrong, expired or revoked. */
   | { kind: 'bad-key' }
@@ -67,7 +70,9 @@ function handle({ request, fault, faultIndex }: StubContext<SendGridFault>, apiK
   }
   const found: Array<{ message: string; field: string }> = [];
   if (fault?.kind === 'invalid-email') {
-    found.push({ message: 'Does not contain a valid address.', field: `personalizations.${faultIndex ?? 0}.to.0.email` });
+    const match = fault.match;
+    const culprits = match?.startsWith('@') ? list.flatMap((p, i) => (matchesRecipient(match, String(p.to?.[0]?.email ?? '')) ? [i] : [])) : [faultIndex ?? 0];
+    for (const i of culprits) found.push({ message: 'Does not contain a valid address.', field: `personalizations.${i}.to.0.email` });
   }
   list.forEach((p, i) => {
     const email = p.to?.[0]?.email;

@@ -20,7 +20,10 @@ export type CommonFault =
   | { kind: 'reset' };
 
 export interface FaultTargeting {
-  /** Only requests for this recipient (e-mail address, phone number, push token); any request when absent. */
+  /**
+   * Only requests for this recipient (e-mail address, phone number, push token), or for any address at a
+   * domain when it starts with `@` (e.g. `@bounce.example.org`); any request when absent.
+   */
   match?: string;
   /** How many matching requests get the fault (default 1; Infinity = until cleared). */
   times?: number;
@@ -94,6 +97,11 @@ export interface ProviderStub<Own extends { kind: string }> {
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0');
 
+/** A fault's `match` against one recipient: the exact recipient, or any address at an `@domain`. */
+export function matchesRecipient(match: string, recipient: string): boolean {
+  return match.startsWith('@') ? recipient.endsWith(match) : recipient === match;
+}
+
 export async function startStub<Own extends { kind: string }>(definition: StubDefinition<Own>, options: StubOptions = {}): Promise<ProviderStub<Own>> {
   const keep = options.keepRequests ?? 1000;
   const latency = options.latencyMs ?? 0;
@@ -118,7 +126,7 @@ export async function startStub<Own extends { kind: string }>(definition: StubDe
   const takeFault = (recipients: string[]): [Fault<Own> | undefined, number | undefined] => {
     for (let i = 0; i < faults.length; i++) {
       const fault = faults[i]!;
-      const index = fault.match === undefined ? -1 : recipients.indexOf(fault.match);
+      const index = fault.match === undefined ? -1 : recipients.findIndex((r) => matchesRecipient(fault.match!, r));
       if (fault.match !== undefined && index < 0) continue;
       if (--fault.left <= 0) faults.splice(i, 1);
       return [fault, index < 0 ? undefined : index];
