@@ -5,14 +5,16 @@
  * bare table without indexes; (2) the api, running as its own process, importing the same file through
  * `POST /v1/incidents/:incident/subjects/import` (parse, validate, COPY into the table or staging + upsert, rejections,
  * audit). Prints rows, seconds and rows/s of both, the ratio api/floor and the api's peak RSS, sampled from
- * /proc every 100 ms. Goal: api within 3x the floor, RSS under 256 MB and flat as rows grow.
+ * /proc every 100 ms, and the CPU seconds the api and PostgreSQL spent on each side (from /proc: where the time
+ * goes). Goal: api within 3x the floor, RSS under 256 MB and flat as rows grow.
  *
  * Without BENCH_DATABASE_URL it starts an embedded PostgreSQL in a temporary directory and removes it after.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -149,6 +151,46 @@ async function floorCopy(url: string, file: string): Promise<number> {
   }
 }
 
+// CPU seconds per process, from /proc (utime + stime; for PostgreSQL the postmaster, its exited and live backends).
+const TICKS = 100;
+async function cpuOf(pid: number, withChildren = false): Promise<number> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
+    // Fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    return (f[11]! + f[12]! + (withChildren ? f[13]! + f[14]! : 0)) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL's CPU seconds so far, when it is the embedded server this benchmark started (else NaN). */
+async function postgresCpu(dataDir: string | undefined): Promise<number> {
+  if (!dataDir || !existsSync(path.join(dataDir, 'pg/postmaster.pid'))) return NaN;
+  const postmaster = Number((await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0]);
+  let total = await cpuOf(postmaster, true);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = await readFile(`/proc/${entry}/stat`, 'utf8');
+      if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += await cpuOf(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+interface CpuSplit {
+  api: number;
+  postgres: number;
+}
+
+async function cpuSnapshot(apiPid: number): Promise<CpuSplit> {
+  return { api: await cpuOf(apiPid), postgres: await postgresCpu(dbDir) };
+}
+const cpuDelta = (a: CpuSplit, b: CpuSplit): CpuSplit => ({ api: b.api - a.api, postgres: b.postgres - a.postgres });
+
 interface ApiProcess {
   child: ChildProcess;
   port: number;
@@ -270,17 +312,27 @@ try {
   const floors: number[] = [];
   const apis: number[] = [];
   const peaks: number[] = [];
+  const apiCpus: number[] = [];
+  const pgCpus: number[] = [];
   for (let run = 1; run <= REPEAT; run++) {
     // Each run starts from empty tables, so every run inserts the same rows (none are updates).
     await admin.query('TRUNCATE affected_subjects, subject_import_rejections, subject_imports CASCADE');
     await admin.query('VACUUM ANALYZE affected_subjects');
+    const c0 = await cpuSnapshot(api.child.pid!);
     const floor = await floorCopy(databaseUrl, file);
+    const c1 = await cpuSnapshot(api.child.pid!);
     const result = await apiImport(api, file);
+    const c2 = await cpuSnapshot(api.child.pid!);
+    const floorCpu = cpuDelta(c0, c1);
+    const apiCpu = cpuDelta(c1, c2);
     if (result.body.rowsTotal !== ROWS) throw new Error(`api saw ${String(result.body.rowsTotal)} rows, expected ${ROWS}`);
     const phases = api.imports[api.imports.length - 1];
     if (phases) console.log(`  api phases: ${phases.batches} batches (${phases.batchesCopied ?? 0} COPYed straight into the table); COPY ${(phases.ms.copy / 1000).toFixed(2)} s, upserts ${(phases.ms.upsert / 1000).toFixed(2)} s (both on the database, overlapping the parsing and validation of the next batch)`);
+    console.log(`  CPU s: floor: postgres ${floorCpu.postgres.toFixed(2)} | api import: api ${apiCpu.api.toFixed(2)}, postgres ${apiCpu.postgres.toFixed(2)} (incl. the incident's creation)`);
     floors.push(floor);
     apis.push(result.seconds);
+    apiCpus.push(apiCpu.api);
+    pgCpus.push(apiCpu.postgres);
     peaks.push(result.peakRss);
     console.log(`run ${run}/${REPEAT}: floor ${floor.toFixed(2)} s (${Math.round(ROWS / floor).toLocaleString('en')} rows/s) | api ${result.seconds.toFixed(2)} s (${Math.round(ROWS / result.seconds).toLocaleString('en')} rows/s), accepted ${String(result.body.rowsAccepted)}, rejected ${String(result.body.rowsRejected)}, inserted ${String(result.body.inserted)} | ratio ${(result.seconds / floor).toFixed(2)} | api RSS ${result.baseRss.toFixed(0)} MB before, peak ${result.peakRss.toFixed(0)} MB (VmHWM ${result.hwm.toFixed(0)} MB)`);
   }
@@ -295,6 +347,7 @@ try {
   console.log(`  api   (HTTP → parse → validate → COPY → upsert): ${apiSeconds.toFixed(2)} s  ${Math.round(ROWS / apiSeconds).toLocaleString('en')} rows/s`);
   console.log(`  ratio api/floor: ${(apiSeconds / floor).toFixed(2)} (goal ≤ 3)`);
   console.log(`  api peak RSS: ${peak.toFixed(0)} MB (goal < 256 MB)`);
+  console.log(`  CPU of the api import: api process ${median(apiCpus).toFixed(2)} s, PostgreSQL ${median(pgCpus).toFixed(2)} s (medians)`);
 } finally {
   if (api) {
     api.child.kill('SIGTERM');
