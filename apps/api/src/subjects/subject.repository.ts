@@ -154,13 +154,14 @@ export class SubjectRepository {
 
   /**
    * What the upserts would do, without doing them (dry run; staging then holds the whole file). The lookup is a
-   * correlated subquery so that it always probes the unique index, whatever the statistics say.
+   * correlated subquery so that it always probes the unique index, whatever the statistics say; it compares under
+   * "C", the index's collation (equality is the same under any deterministic collation).
    */
   async previewFromStaging(tx: Tx, incidentId: string): Promise<{ inserted: number; updated: number }> {
     const row = await tx.one<{ inserted: number; updated: number }>(`
       SELECT count(*) FILTER (WHERE NOT known)::int AS inserted, count(*) FILTER (WHERE known)::int AS updated
       FROM (
-        SELECT EXISTS (SELECT 1 FROM affected_subjects a WHERE a.incident_id = $1 AND a.external_ref = s.external_ref) AS known
+        SELECT EXISTS (SELECT 1 FROM affected_subjects a WHERE a.incident_id = $1 AND a.external_ref COLLATE "C" = s.external_ref) AS known
         FROM (SELECT DISTINCT external_ref FROM ${STAGING}) s
       ) k`,
     [incidentId]);
