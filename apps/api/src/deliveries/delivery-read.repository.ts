@@ -43,7 +43,7 @@ export class DeliveryReadRepository {
     return this.db.one<NoticeByToken>(
       `WITH opened AS (
          UPDATE deliveries SET opened_at = coalesce(opened_at, now()), open_count = open_count + 1
-         WHERE notice_token = $1 RETURNING id, campaign_id, subject_id
+         WHERE id = (SELECT delivery_id FROM notice_links WHERE token = $1) RETURNING id, campaign_id, subject_id
        )
        SELECT o.id AS delivery_id, o.campaign_id, c.default_language, c.content, c.remediation, i.ref AS incident_ref,
               s.name, s.language, s.is_minor, s.guardian_name, s.postal_address

@@ -87,7 +87,9 @@ export class DeliveryRepository {
                   CASE WHEN step IS NULL THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', 'no_contact_for_chain', 'at', now())) ELSE '[]'::jsonb END
            FROM chunk
            ON CONFLICT (campaign_id, subject_id) DO NOTHING
-           RETURNING 1
+           RETURNING id, notice_token
+         ), links AS (
+           INSERT INTO notice_links (token, delivery_id) SELECT notice_token, id FROM ins
          )
          SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT max(id) FROM chunk) AS last_id, (SELECT count(*) FROM chunk)::int AS selected`,
         [campaign.id, campaign.incident_id, campaign.channel_chain, current.expanded_through, chunk, filter.jurisdictions ?? [], filter.dataCategories ?? []],
