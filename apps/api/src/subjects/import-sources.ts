@@ -1,25 +1,20 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { SUBJECT_FIELDS, subjectFieldFor, type FieldRejection, type SubjectField } from '#domain';
 import { Problem } from '../common/problem.js';
-import { type CsvEvent, CsvRecordReader, CsvUnclosedQuote } from './csv-records.js';
+import { type CsvError, type CsvFields, CsvRecordReader, type CsvRecordSink, CsvUnclosedQuote } from './csv-records.js';
+import type { ImportWriter } from './import-writer.js';
 
 /** The longest line (CSV record or NDJSON line) an import accepts; a longer one is rejected, not read whole. */
 export const MAX_LINE_BYTES = 64 * 1024;
 
 export type ImportFormat = 'csv' | 'ndjson';
 
-/** What a source yields: a row to validate, or a line that could not even be read as a row. */
-export type SourceItem =
-  | { kind: 'row'; line: number; input: Partial<Record<SubjectField, unknown>> }
-  | { kind: 'unreadable'; line: number; errors: FieldRejection[] };
-
-/** The stages that turn the upload's bytes into one {@link SourceItem} per row (object mode), in file order. */
-export function importSource(format: ImportFormat): Transform[] {
-  return [format === 'csv' ? new CsvSource() : new NdjsonSource()];
-}
-
-function unreadable(line: number, field: string, reason: string): SourceItem {
-  return { kind: 'unreadable', line, errors: [{ field, reason }] };
+/**
+ * The stages that turn the upload's bytes into COPY text ({@link CopyChunk}s, object mode), in file order: each
+ * row read is handed to `writer` (validated, written as COPY text or rejected), whose finished chunks follow.
+ */
+export function importSource(format: ImportFormat, writer: ImportWriter): Transform[] {
+  return [format === 'csv' ? new CsvSource(writer) : new NdjsonSource(writer)];
 }
 
 const TOO_LONG = `is longer than ${MAX_LINE_BYTES} bytes`;
@@ -28,26 +23,37 @@ function fileProblem(reason: string): Problem {
   return Problem.validation([{ field: 'body', reason }]);
 }
 
-const CSV_REASONS: Record<string, string> = {
+const CSV_REASONS: Record<CsvError, string> = {
   tooLong: TOO_LONG,
   closingQuote: 'is not valid CSV: a closing quote must be followed by a comma or the end of the line',
   strayQuote: 'is not valid CSV: a quote inside a field that does not start with one',
 };
 
-/** CSV with a header row; columns in camelCase or snake_case. An unknown column refuses the whole file. */
-class CsvSource extends Transform {
-  private readonly reader = new CsvRecordReader(MAX_LINE_BYTES);
-  private readonly events: CsvEvent[] = [];
-  private columns: SubjectField[] | undefined;
-
-  constructor() {
-    super({ readableObjectMode: true, readableHighWaterMark: 1024 });
+/** Reads bytes, hands rows to the writer and passes on the writer's finished chunks. */
+abstract class RowSource extends Transform {
+  constructor(protected readonly writer: ImportWriter) {
+    super({ readableObjectMode: true, readableHighWaterMark: 8 });
   }
+
+  protected passOn(): void {
+    const ready = this.writer.ready;
+    for (const chunk of ready) this.push(chunk);
+    ready.length = 0;
+  }
+}
+
+/** CSV with a header row; columns in camelCase or snake_case. An unknown column refuses the whole file. */
+class CsvSource extends RowSource implements CsvRecordSink {
+  private readonly reader = new CsvRecordReader(MAX_LINE_BYTES);
+  /** The column of each field, from the header. */
+  private names: SubjectField[] | undefined;
+  /** The field of each column (SUBJECT_FIELDS order), -1 when the file lacks it. */
+  private readonly fieldOf = new Int32Array(SUBJECT_FIELDS.length).fill(-1);
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     try {
-      this.reader.write(chunk, this.events);
-      this.drainEvents();
+      this.reader.read(chunk, this);
+      this.passOn();
       done();
     } catch (error) {
       done(this.translate(error));
@@ -56,12 +62,33 @@ class CsvSource extends Transform {
 
   override _flush(done: TransformCallback): void {
     try {
-      this.reader.end(this.events);
-      this.drainEvents();
-      done(this.columns ? null : fileProblem('is empty: a CSV import starts with a header row naming its columns'));
+      this.reader.finish(this);
+      if (!this.names) throw fileProblem('is empty: a CSV import starts with a header row naming its columns');
+      this.writer.finish();
+      this.passOn();
+      done();
     } catch (error) {
       done(this.translate(error));
     }
+  }
+
+  record(line: number, buf: Buffer, fields: CsvFields): void {
+    const names = this.names;
+    if (!names) {
+      this.names = headerColumns(fields.texts(buf));
+      this.names.forEach((name, k) => (this.fieldOf[SUBJECT_FIELDS.indexOf(name)] = k));
+      return;
+    }
+    if (fields.count !== names.length) {
+      this.writer.unreadable(line, [{ field: 'line', reason: `has ${fields.count} fields; the header has ${names.length}` }]);
+      return;
+    }
+    this.writer.csvRow(line, buf, fields, this.fieldOf, names);
+  }
+
+  bad(line: number, error: CsvError): void {
+    if (!this.names) throw fileProblem(`the header row ${CSV_REASONS[error]}`);
+    this.writer.unreadable(line, [{ field: 'line', reason: CSV_REASONS[error] }]);
   }
 
   private translate(error: unknown): Error {
@@ -69,30 +96,6 @@ class CsvSource extends Transform {
       return fileProblem(`is not valid CSV: the quote opened on line ${error.line} is never closed, so the rest of the file cannot be read`);
     }
     return error as Error;
-  }
-
-  private drainEvents(): void {
-    for (const e of this.events) {
-      if (e.error !== undefined) {
-        if (!this.columns) throw fileProblem(`the header row ${CSV_REASONS[e.error] ?? 'is not valid CSV'}`);
-        this.push(unreadable(e.line, 'line', CSV_REASONS[e.error] ?? 'is not valid CSV'));
-        continue;
-      }
-      const fields = e.fields;
-      const columns = this.columns;
-      if (!columns) {
-        this.columns = headerColumns(fields);
-        continue;
-      }
-      if (fields.length !== columns.length) {
-        this.push(unreadable(e.line, 'line', `has ${fields.length} fields; the header has ${columns.length}`));
-        continue;
-      }
-      const input: Partial<Record<SubjectField, unknown>> = {};
-      for (let i = 0; i < columns.length; i++) input[columns[i]!] = fields[i];
-      this.push({ kind: 'row', line: e.line, input } satisfies SourceItem);
-    }
-    this.events.length = 0;
   }
 }
 
@@ -115,16 +118,12 @@ function headerColumns(header: string[]): SubjectField[] {
 }
 
 /** Newline-delimited JSON: one object per line, keys as CSV columns; blank lines are ignored. */
-class NdjsonSource extends Transform {
+class NdjsonSource extends RowSource {
   private carry: Buffer[] = [];
   private carryBytes = 0;
   private line = 0;
   /** The current line is already too long: skip its bytes until its newline. */
   private skipping = false;
-
-  constructor() {
-    super({ readableObjectMode: true });
-  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     let start = 0;
@@ -133,7 +132,7 @@ class NdjsonSource extends Transform {
       if (this.skipping) {
         this.skipping = false;
       } else if (this.carryBytes + (nl - start) > MAX_LINE_BYTES) {
-        this.push(unreadable(this.line, 'line', TOO_LONG));
+        this.writer.unreadable(this.line, [{ field: 'line', reason: TOO_LONG }]);
       } else {
         const bytes = this.carryBytes === 0 ? chunk.subarray(start, nl) : Buffer.concat([...this.carry, chunk.subarray(start, nl)]);
         this.emitLine(bytes);
@@ -145,7 +144,7 @@ class NdjsonSource extends Transform {
     if (start < chunk.length && !this.skipping) {
       const rest = chunk.subarray(start);
       if (this.carryBytes + rest.length > MAX_LINE_BYTES) {
-        this.push(unreadable(this.line + 1, 'line', TOO_LONG));
+        this.writer.unreadable(this.line + 1, [{ field: 'line', reason: TOO_LONG }]);
         this.skipping = true;
         this.carry = [];
         this.carryBytes = 0;
@@ -155,6 +154,7 @@ class NdjsonSource extends Transform {
         this.carryBytes += rest.length;
       }
     }
+    this.passOn();
     done();
   }
 
@@ -163,6 +163,8 @@ class NdjsonSource extends Transform {
       this.line++;
       this.emitLine(Buffer.concat(this.carry));
     }
+    this.writer.finish();
+    this.passOn();
     done();
   }
 
@@ -173,11 +175,11 @@ class NdjsonSource extends Transform {
     try {
       value = JSON.parse(text);
     } catch {
-      this.push(unreadable(this.line, 'line', 'is not valid JSON'));
+      this.writer.unreadable(this.line, [{ field: 'line', reason: 'is not valid JSON' }]);
       return;
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.push(unreadable(this.line, 'line', 'must be a JSON object'));
+      this.writer.unreadable(this.line, [{ field: 'line', reason: 'must be a JSON object' }]);
       return;
     }
     const input: Record<string, unknown> = {};
@@ -188,10 +190,10 @@ class NdjsonSource extends Transform {
       else unknown.push(key);
     }
     if (unknown.length > 0) {
-      const errors = unknown.map((key) => ({ field: key.length > 100 ? key.slice(0, 100) + '…' : key, reason: 'is not a known field' }));
-      this.push({ kind: 'unreadable', line: this.line, errors } satisfies SourceItem);
+      const errors: FieldRejection[] = unknown.map((key) => ({ field: key.length > 100 ? key.slice(0, 100) + '…' : key, reason: 'is not a known field' }));
+      this.writer.unreadable(this.line, errors);
       return;
     }
-    this.push({ kind: 'row', line: this.line, input } satisfies SourceItem);
+    this.writer.row(this.line, input);
   }
 }

@@ -1,6 +1,6 @@
-import { Transform, type TransformCallback } from 'node:stream';
-import { validateSubjectRow, type RowFormat, type SubjectRecord } from '#domain';
-import type { SourceItem } from './import-sources.js';
+import { validateSubjectRow, type RowFormat, type SubjectField, type SubjectRecord } from '#domain';
+import type { CsvFields } from './csv-records.js';
+import { CsvRowEncoder } from './csv-rows.js';
 import type { RefFilter } from './ref-filter.js';
 
 /** A rejection as stored and reported: the line, the field and why; never the value. */
@@ -71,24 +71,29 @@ export interface CopyChunk {
   mayRepeat: boolean;
 }
 
-// Rows are sent to PostgreSQL in chunks of about this many characters: fewer, larger writes.
-const CHUNK_CHARS = 128 * 1024;
+// Rows are sent to PostgreSQL in chunks of up to this many bytes (more for a longer row): fewer, larger writes.
+const CHUNK_BYTES = 128 * 1024;
 
 /**
  * Validates each row and writes two COPY texts, each in file order: the accepted subjects (for the subject
  * table or the staging table) and the rejections (for subject_import_rejections; only when there is an import
  * to refer to, not on a dry run). Keeps the counts and the first rejections for the response; nothing else is
- * kept, so memory does not grow with the file.
+ * kept, so memory does not grow with the file. The finished chunks wait in `ready` for the source to pass on.
+ *
+ * A CSV row goes through {@link CsvRowEncoder} first, from the upload's bytes to its COPY line; only a row that
+ * the encoder leaves to the ordinary path is made into strings and validated by `validateSubjectRow`.
  */
-export class ImportWriter extends Transform {
+export class ImportWriter {
   readonly counts: ImportCounts = { rowsTotal: 0, rowsAccepted: 0, rowsRejected: 0, rejectionsTotal: 0 };
   readonly firstRejections: LineRejection[] = [];
+  /** Chunks ready to go to the database, in order. */
+  readonly ready: CopyChunk[] = [];
   /**
    * When set, every accepted reference is added to it, and a subjects chunk holding a reference that may have
    * appeared before in the file (in this chunk or an earlier one) is marked `mayRepeat`.
    */
   refs: RefFilter | undefined;
-  private subjects = '';
+  private readonly encoder: CsvRowEncoder;
   private rejections = '';
   private mayRepeat = false;
 
@@ -97,31 +102,58 @@ export class ImportWriter extends Transform {
     private readonly incidentId: string,
     private readonly importId: string | null,
   ) {
-    super({ writableObjectMode: true, readableObjectMode: true, writableHighWaterMark: 256, readableHighWaterMark: 8 });
+    this.encoder = new CsvRowEncoder(incidentId);
+    this.encoder.out = Buffer.allocUnsafe(CHUNK_BYTES);
   }
 
-  override _transform(item: SourceItem, _enc: BufferEncoding, done: TransformCallback): void {
-    this.counts.rowsTotal++;
-    if (item.kind === 'row') {
-      const result = validateSubjectRow(item.input, this.format);
-      if (result.ok) {
-        this.counts.rowsAccepted++;
-        if (this.refs?.add(result.value.externalRef)) this.mayRepeat = true;
-        this.subjects += subjectCopyLine(this.incidentId, result.value);
-        if (this.subjects.length >= CHUNK_CHARS) this.pushChunk('subjects');
-      } else {
-        this.reject(item.line, result.errors);
-      }
-    } else {
-      this.reject(item.line, item.errors);
+  /**
+   * A CSV record with as many fields as the header; `columns[f]` is the field of column `f` (SUBJECT_FIELDS
+   * order), -1 when the file lacks it.
+   */
+  csvRow(line: number, buf: Buffer, fields: CsvFields, columns: Int32Array, names: readonly SubjectField[]): void {
+    const encoder = this.encoder;
+    const bytes = fields.count > 0 ? fields.ends[fields.count - 1]! - fields.starts[0]! : 0;
+    this.reserve(4 * bytes + 512);
+    const start = encoder.pos;
+    if (encoder.row(buf, fields, columns)) {
+      this.counts.rowsTotal++;
+      this.counts.rowsAccepted++;
+      if (this.refs?.addBytes(buf, encoder.refStart, encoder.refEnd)) this.mayRepeat = true;
+      return;
     }
-    done();
+    encoder.pos = start;
+    const input: Partial<Record<SubjectField, unknown>> = {};
+    for (let k = 0; k < names.length; k++) input[names[k]!] = fields.text(buf, k);
+    this.row(line, input);
   }
 
-  override _flush(done: TransformCallback): void {
-    this.pushChunk('subjects');
-    this.pushChunk('rejections');
-    done();
+  /** A row as a source read it (CSV strings or JSON values, by column). */
+  row(line: number, input: Partial<Record<SubjectField, unknown>>): void {
+    this.counts.rowsTotal++;
+    const result = validateSubjectRow(input, this.format);
+    if (!result.ok) {
+      this.reject(line, result.errors);
+      return;
+    }
+    this.counts.rowsAccepted++;
+    const value = result.value;
+    const text = subjectCopyLine(this.incidentId, value);
+    this.reserve(3 * text.length);
+    this.encoder.pos += this.encoder.out.write(text, this.encoder.pos, 'utf8');
+    // After `reserve`: the flag belongs to the chunk that holds the line.
+    if (this.refs?.add(value.externalRef)) this.mayRepeat = true;
+  }
+
+  /** A line that could not be read as a row. */
+  unreadable(line: number, errors: readonly { field: string; reason: string }[]): void {
+    this.counts.rowsTotal++;
+    this.reject(line, errors);
+  }
+
+  /** The end of the file: the last chunks. */
+  finish(): void {
+    this.pushSubjects();
+    this.pushRejections();
   }
 
   private reject(line: number, errors: readonly { field: string; reason: string }[]): void {
@@ -132,14 +164,29 @@ export class ImportWriter extends Transform {
       if (this.firstRejections.length < REJECTIONS_IN_RESPONSE) this.firstRejections.push(rejection);
       if (this.importId) this.rejections += rejectionCopyLine(this.importId, rejection);
     }
-    if (this.rejections.length >= CHUNK_CHARS) this.pushChunk('rejections');
+    if (this.rejections.length >= CHUNK_BYTES) this.pushRejections();
   }
 
-  private pushChunk(kind: CopyChunk['kind']): void {
-    const text = this[kind];
-    if (text.length === 0) return;
-    this.push({ kind, data: Buffer.from(text, 'utf8'), mayRepeat: kind === 'subjects' && this.mayRepeat } satisfies CopyChunk);
-    this[kind] = '';
-    if (kind === 'subjects') this.mayRepeat = false;
+  /** Room for `bytes` more in the current chunk: when there is none, the chunk is done and the next one begins. */
+  private reserve(bytes: number): void {
+    const encoder = this.encoder;
+    if (encoder.pos + bytes <= encoder.out.length) return;
+    this.pushSubjects();
+    if (bytes > encoder.out.length) encoder.out = Buffer.allocUnsafe(bytes);
+  }
+
+  private pushSubjects(): void {
+    const encoder = this.encoder;
+    if (encoder.pos === 0) return;
+    this.ready.push({ kind: 'subjects', data: encoder.out.subarray(0, encoder.pos), mayRepeat: this.mayRepeat });
+    encoder.out = Buffer.allocUnsafe(CHUNK_BYTES);
+    encoder.pos = 0;
+    this.mayRepeat = false;
+  }
+
+  private pushRejections(): void {
+    if (this.rejections.length === 0) return;
+    this.ready.push({ kind: 'rejections', data: Buffer.from(this.rejections, 'utf8'), mayRepeat: false });
+    this.rejections = '';
   }
 }

@@ -18,12 +18,21 @@ export class RefFilter {
 
   /** Adds `ref`; true when it may have been added before, false when it certainly was not. */
   add(ref: string): boolean {
-    // Two 32-bit hashes of the UTF-16 code units (FNV-1a and a multiplicative one): the first picks a block of
-    // 512 bits (one cache line, so a probe costs one memory access, not seven), the second the bits in it.
+    const bytes = Buffer.from(ref, 'utf8');
+    return this.addBytes(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Adds the reference whose UTF-8 bytes are `buf[start, end)`: the same reference as `add` of its text, so the
+   * import may hand one reference over as text and another as bytes.
+   */
+  addBytes(buf: Uint8Array, start: number, end: number): boolean {
+    // Two 32-bit hashes of the UTF-8 bytes (FNV-1a and a multiplicative one): the first picks a block of 512 bits
+    // (one cache line, so a probe costs one memory access, not seven), the second the bits in it.
     let h1 = 0x811c9dc5;
     let h2 = 0x9747b28c;
-    for (let i = 0; i < ref.length; i++) {
-      const c = ref.charCodeAt(i);
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
       h1 = Math.imul(h1 ^ c, 0x01000193);
       h2 = Math.imul(h2 ^ c, 0x5bd1e995);
       h2 ^= h2 >>> 15;

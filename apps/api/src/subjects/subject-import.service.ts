@@ -143,7 +143,7 @@ export class SubjectImportService {
           timing.upsert += performance.now() - t;
         };
         const t0 = performance.now();
-        await pipeline([entry, ...importSource(format), writer, new BatchSink(flush, BATCH_BYTES)]);
+        await pipeline([entry, ...importSource(format, writer), new BatchSink(flush, BATCH_BYTES)]);
         if (upload.complete === false) throw new UploadInterrupted();
         const t1 = performance.now();
         const { rowsTotal, rowsAccepted, rowsRejected, rejectionsTotal } = writer.counts;

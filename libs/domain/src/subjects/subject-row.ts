@@ -1,6 +1,8 @@
 import { DATA_CATEGORIES, isDataCategory, type DataCategory } from '../vocabulary/data-category.js';
 import { countryOf, isCountryCode, isJurisdiction } from '../vocabulary/jurisdiction.js';
 import { isEmailAddress } from './email.js';
+
+export { confirmsPlainEmail } from './email.js';
 import { isE164PhoneNumber } from './phone.js';
 
 /** The fields of one affected subject, as an import file names them (camelCase; snake_case is accepted too). */
@@ -70,6 +72,11 @@ const WHITESPACE = /\s/;
 const BOOLEAN_WORDS = new Map<string, boolean>([
   ['', false], ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false],
 ]);
+
+/** The boolean an isMinor word stands for (`yes`, `0`, ``, …), once trimmed and lower-cased; undefined if none. */
+export function booleanWord(word: string): boolean | undefined {
+  return BOOLEAN_WORDS.get(word);
+}
 
 const REASONS = {
   string: 'must be a string',
@@ -208,7 +215,7 @@ export function validateSubjectRow(input: Partial<Record<SubjectField, unknown>>
   const rawMinor = input.isMinor;
   if (typeof rawMinor === 'boolean') isMinor = rawMinor;
   else if (typeof rawMinor === 'string') {
-    const word = BOOLEAN_WORDS.get(rawMinor.trim().toLowerCase());
+    const word = booleanWord(rawMinor.trim().toLowerCase());
     if (word === undefined) reject('isMinor', REASONS.isMinor);
     else isMinor = word;
   } else if (rawMinor !== undefined && rawMinor !== null) reject('isMinor', REASONS.isMinor);
