@@ -109,6 +109,7 @@ export class CsvRecordReader {
   private readonly fields = new CsvFields();
   private lines = 0;
   private error: CsvError | undefined;
+  private joined = Buffer.alloc(0);
 
   constructor(private readonly maxRecordBytes: number) {}
 
@@ -122,7 +123,16 @@ export class CsvRecordReader {
 
   /** Hands every record that `chunk` completes to `sink`. */
   read(chunk: Buffer, sink: CsvRecordSink): void {
-    let buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    let buf = chunk;
+    if (this.carry) {
+      // The unfinished record and the new chunk, joined in a buffer kept for that (records are handed over as
+      // ranges of it only during the call, and the carry is copied out of it).
+      const length = this.carry.length + chunk.length;
+      if (this.joined.length < length) this.joined = Buffer.allocUnsafe(Math.max(length, 2 * this.joined.length));
+      this.carry.copy(this.joined, 0);
+      chunk.copy(this.joined, this.carry.length);
+      buf = this.joined.subarray(0, length);
+    }
     if (!this.started) {
       if (buf.length < 3 && buf.every((b, i) => b === [0xef, 0xbb, 0xbf][i])) {
         this.carry = Buffer.from(buf);

@@ -73,6 +73,8 @@ export interface CopyChunk {
 
 // Rows are sent to PostgreSQL in chunks of up to this many bytes (more for a longer row): fewer, larger writes.
 const CHUNK_BYTES = 128 * 1024;
+/** At most this many chunk buffers wait to be filled again: about two batches. */
+const SPARE_CHUNKS = 80;
 
 /**
  * Validates each row and writes two COPY texts, each in file order: the accepted subjects (for the subject
@@ -94,6 +96,8 @@ export class ImportWriter {
    */
   refs: RefFilter | undefined;
   private readonly encoder: CsvRowEncoder;
+  /** Chunk buffers whose COPY is done, to be filled again (see `recycle`). */
+  private readonly spare: Buffer[] = [];
   private rejections = '';
   private mayRepeat = false;
 
@@ -104,6 +108,18 @@ export class ImportWriter {
   ) {
     this.encoder = new CsvRowEncoder(incidentId);
     this.encoder.out = Buffer.allocUnsafe(CHUNK_BYTES);
+  }
+
+  /**
+   * Takes back subject chunks that the database has read (their COPY is complete, so nothing refers to them any
+   * more) to fill them again: a million rows would otherwise allocate 200 MB of buffers, whose garbage collection
+   * cost the api about a second (old-space collections, forced by that much outside memory).
+   */
+  recycle(chunks: readonly Buffer[]): void {
+    for (const chunk of chunks) {
+      if (this.spare.length >= SPARE_CHUNKS) return;
+      if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES) this.spare.push(Buffer.from(chunk.buffer, 0, CHUNK_BYTES));
+    }
   }
 
   /**
@@ -179,7 +195,7 @@ export class ImportWriter {
     const encoder = this.encoder;
     if (encoder.pos === 0) return;
     this.ready.push({ kind: 'subjects', data: encoder.out.subarray(0, encoder.pos), mayRepeat: this.mayRepeat });
-    encoder.out = Buffer.allocUnsafe(CHUNK_BYTES);
+    encoder.out = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
     encoder.pos = 0;
     this.mayRepeat = false;
   }

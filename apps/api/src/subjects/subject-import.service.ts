@@ -127,12 +127,14 @@ export class SubjectImportService {
           if (writer.refs && !batch.mayRepeat) {
             const copy = this.subjects.copyIntoSubjects(tx);
             await pipeline(Readable.from(batch.subjects), copy);
+            writer.recycle(batch.subjects);
             counts.inserted += copy.rowCount;
             batchesCopied++;
             timing.copy += performance.now() - t;
             return;
           }
           await pipeline(Readable.from(batch.subjects), this.subjects.copyIntoStaging(tx));
+          writer.recycle(batch.subjects);
           timing.copy += performance.now() - t;
           if (dryRun) return; // staging keeps the whole file; the preview is computed at the end
           t = performance.now();
