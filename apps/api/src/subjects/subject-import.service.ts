@@ -7,7 +7,7 @@ import type { Actor } from '#domain';
 import { decodeCursor, encodeCursor } from '../common/keyset.js';
 import { Problem } from '../common/problem.js';
 import { IncidentService } from '../incidents/incident.service.js';
-import { BatchSink, type CopyBatch } from './batch-sink.js';
+import { CopySink } from './batch-sink.js';
 import { importSource, type ImportFormat } from './import-sources.js';
 import { ImportWriter, REJECTIONS_IN_RESPONSE, type LineRejection } from './import-writer.js';
 import { RefFilter } from './ref-filter.js';
@@ -54,11 +54,12 @@ export function importFormatFor(contentType: string | undefined): ImportFormat {
 }
 
 /**
- * COPY text per batch (about 23,000 typical rows): large enough for set-wise statements to pay off, small
- * enough that the last batch (the one that cannot overlap with reading) is short, that staging stays small,
- * and that two batches in memory keep the api's peak RSS near 200 MB (8 MiB batches measured about 250 MB).
+ * COPY text per statement (about 23,000 typical rows): large enough for set-wise statements to pay off, small
+ * enough that staging and a statement's trigger transition table stay small.
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
+/** COPY text that may wait while a statement ends (see CopySink); beyond it the upload waits. */
+const QUEUE_BYTES = 4 * 1024 * 1024;
 
 class UploadInterrupted extends Error {
   constructor() {
@@ -111,41 +112,33 @@ export class SubjectImportService {
           });
         }
         const counts = { inserted: 0, updated: 0 };
-        const timing = { copy: 0, upsert: 0 };
-        let batches = 0;
-        let batchesCopied = 0;
+        const timing = { upsert: 0 };
         // Fresh: the incident had no subjects when this import took its turn (imports into one incident take
-        // turns and only imports write subjects). Then a batch whose references have not appeared earlier in the
-        // file (the writer's filter says so, never wrongly) holds only new references: it is COPYed straight into
-        // affected_subjects, without staging or ON CONFLICT. A batch that may repeat a reference is upserted.
+        // turns and only imports write subjects). Then rows whose references have not appeared earlier in the
+        // file (the writer's filter says so, never wrongly) are all new: they are COPYed straight into
+        // affected_subjects, without staging or ON CONFLICT. A chunk that may repeat a reference is upserted.
         if (!dryRun && !(await this.subjects.hasSubjects(tx, incident.id))) writer.refs = new RefFilter();
-        const flush = async (batch: CopyBatch) => {
-          let t = performance.now();
-          batches++;
-          if (batch.rejections.length > 0) await pipeline(Readable.from(batch.rejections), this.subjects.copyRejections(tx));
-          if (batch.subjects.length === 0) return;
-          if (writer.refs && !batch.mayRepeat) {
-            const copy = this.subjects.copyIntoSubjects(tx);
-            await pipeline(Readable.from(batch.subjects), copy);
-            writer.recycle(batch.subjects);
-            counts.inserted += copy.rowCount;
-            batchesCopied++;
-            timing.copy += performance.now() - t;
-            return;
-          }
-          await pipeline(Readable.from(batch.subjects), this.subjects.copyIntoStaging(tx));
-          writer.recycle(batch.subjects);
-          timing.copy += performance.now() - t;
-          if (dryRun) return; // staging keeps the whole file; the preview is computed at the end
-          t = performance.now();
-          const upserted = await this.subjects.upsertBatch(tx, incident.id);
-          counts.inserted += upserted.inserted;
-          counts.updated += upserted.updated;
-          await this.subjects.truncateStaging(tx);
-          timing.upsert += performance.now() - t;
-        };
+        const sink = new CopySink({
+          straight: (chunk) => writer.refs !== undefined && !chunk.mayRepeat,
+          open: (straight) => (straight ? this.subjects.copyIntoSubjects(tx) : this.subjects.copyIntoStaging(tx)),
+          close: async (straight, copy) => {
+            if (straight) {
+              counts.inserted += copy.rowCount ?? 0;
+              return;
+            }
+            if (dryRun) return; // staging keeps the whole file; the preview is computed at the end
+            const t = performance.now();
+            const upserted = await this.subjects.upsertBatch(tx, incident.id);
+            counts.inserted += upserted.inserted;
+            counts.updated += upserted.updated;
+            await this.subjects.truncateStaging(tx);
+            timing.upsert += performance.now() - t;
+          },
+          rejections: (chunks) => pipeline(Readable.from(chunks), this.subjects.copyRejections(tx)),
+          recycle: (chunks) => writer.recycle(chunks),
+        }, BATCH_BYTES, QUEUE_BYTES);
         const t0 = performance.now();
-        await pipeline([entry, ...importSource(format, writer), new BatchSink(flush, BATCH_BYTES)]);
+        await pipeline([entry, ...importSource(format, writer), sink]);
         if (upload.complete === false) throw new UploadInterrupted();
         const t1 = performance.now();
         const { rowsTotal, rowsAccepted, rowsRejected, rejectionsTotal } = writer.counts;
@@ -163,7 +156,8 @@ export class SubjectImportService {
         // Counts and durations only: never a value from the file.
         this.logger.log({
           msg: 'subjects imported', importId, dryRun, format, rowsTotal, rowsAccepted, rowsRejected, inserted: counts.inserted, updated: counts.updated,
-          batches, batchesCopied, ms: { total: Math.round(performance.now() - t0), afterUpload: Math.round(performance.now() - t1), copy: Math.round(timing.copy), upsert: Math.round(timing.upsert) },
+          batches: sink.batches, batchesCopied: sink.batchesStraight,
+          ms: { total: Math.round(performance.now() - t0), copyTail: Math.round(t1 - sink.endedAt), afterCopy: Math.round(performance.now() - t1), upsert: Math.round(timing.upsert) },
         });
         return {
           importId,
