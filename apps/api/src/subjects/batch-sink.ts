@@ -10,7 +10,7 @@ export type CopyStream = Writable & { rowCount?: number };
 export interface CopyTarget {
   /** Whether a subjects chunk may go straight into affected_subjects (else through staging). */
   straight(chunk: CopyChunk): boolean;
-  /** Starts a COPY of subject lines: straight into affected_subjects, or into staging. */
+  /** Starts a COPY of subject tuples: straight into affected_subjects, or into staging. */
   open(straight: boolean): CopyStream;
   /** After that COPY is complete: what follows it (counting; the upsert from staging). */
   close(straight: boolean, copy: CopyStream): Promise<void>;
@@ -21,7 +21,7 @@ export interface CopyTarget {
 }
 
 /**
- * Streams the COPY text into the database while the upload is still being read: the subjects go into a COPY
+ * Streams the COPY data into the database while the upload is still being read: the subjects go into a COPY
  * statement as soon as a chunk is ready, so that PostgreSQL works from the first rows on and has only the
  * last chunk left when the upload ends. A statement takes up to `batchBytes` of consecutive chunks of one kind
  * (straight or staged), so each statement (and its trigger's transition table, or its staging upsert) stays
@@ -50,10 +50,13 @@ export class CopySink extends Writable {
   /** When the last chunk arrived (performance.now()): what follows is the database catching up. */
   endedAt = 0;
 
+  /** `header` and `trailer` begin and end every subjects COPY (the binary format's). */
   constructor(
     private readonly target: CopyTarget,
     private readonly batchBytes: number,
     private readonly queueBytes: number,
+    private readonly header: Buffer,
+    private readonly trailer: Buffer,
   ) {
     super({ objectMode: true, highWaterMark: 4 });
     this.pumping = this.pump().catch((error: Error) => {
@@ -137,6 +140,7 @@ export class CopySink extends Writable {
 
   private open(straight: boolean): CopyStream {
     const copy = this.target.open(straight);
+    copy.write(this.header);
     this.batches++;
     if (straight) this.batchesStraight++;
     // The server can refuse a row at any time (a COPY reports its error while rows are still being sent).
@@ -168,7 +172,7 @@ export class CopySink extends Writable {
     const current = this.current;
     if (!current) return;
     if (this.copyError) throw this.copyError;
-    current.copy.end();
+    current.copy.end(this.trailer);
     if (!current.copy.writableFinished) await once(current.copy, 'finish'); // rejects on the COPY's error
     this.current = undefined;
     await this.target.close(current.straight, current.copy);

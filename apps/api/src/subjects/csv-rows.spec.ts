@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { SUBJECT_FIELDS, validateSubjectRow, type SubjectField } from '#domain';
+import { subjectTupleBound, tuplePrefix, writeSubjectTuple } from './copy-binary.js';
 import { type CsvFields, CsvRecordReader } from './csv-records.js';
 import { CsvRowEncoder, whiteSpaceAt } from './csv-rows.js';
-import { subjectCopyLine } from './import-writer.js';
 
 /**
  * The fast path must never decide differently from the ordinary one: for every row it accepts, the ordinary
- * path (validateSubjectRow, then subjectCopyLine) must accept it too and write the very same bytes; a row the
+ * path (validateSubjectRow, then writeSubjectTuple) must accept it too and write the very same bytes; a row the
  * ordinary path rejects must never be accepted. Checked on realistic rows, on rows mutated with the characters
  * that matter (white space of every kind, controls, quotes, backslashes, separators, non-ASCII, invalid UTF-8),
  * on values at and past every length limit, and on every shape of each field's vocabulary.
@@ -53,14 +53,18 @@ function compare(header: SubjectField[], record: Buffer | string[]): Outcome {
       const input: Partial<Record<SubjectField, unknown>> = {};
       header.forEach((name, k) => (input[name] = fields.text(buf, k)));
       const slow = validateSubjectRow(input, 'csv');
-      encoder.out = Buffer.alloc(4 * buf.length + 512);
+      const bytes = fields.ends[fields.count - 1]! - fields.starts[0]!;
+      encoder.out = Buffer.alloc(6 * bytes + 512);
       encoder.pos = 0;
       const fast = encoder.row(buf, fields, fieldOf);
       if (fast) {
         if (!slow.ok) throw new Error(`fast path accepted a row the ordinary path rejects (${JSON.stringify(slow.errors)}): ${JSON.stringify(input)}`);
-        const line = encoder.out.toString('utf8', 0, encoder.pos);
-        const expected = subjectCopyLine(INCIDENT, slow.value);
-        if (line !== expected) throw new Error(`fast path wrote\n${JSON.stringify(line)}\nordinary path\n${JSON.stringify(expected)}\nfor ${JSON.stringify(input)}`);
+        const tuple = encoder.out.subarray(0, encoder.pos);
+        const expected = Buffer.alloc(subjectTupleBound(slow.value));
+        const end = writeSubjectTuple(expected, 0, tuplePrefix(INCIDENT), slow.value);
+        if (!tuple.equals(expected.subarray(0, end))) {
+          throw new Error(`fast path wrote\n${tuple.toString('hex')}\nordinary path\n${expected.toString('hex', 0, end)}\nfor ${JSON.stringify(input)}`);
+        }
         expect(buf.toString('utf8', encoder.refStart, encoder.refEnd)).toBe(slow.value.externalRef);
       }
       outcome = { fast, ok: slow.ok };

@@ -2,13 +2,14 @@ import {
   booleanWord, canonicalLanguage, confirmsPlainEmail, confirmsValidE164, countryOf, DATA_CATEGORIES, isCountryCode, isJurisdiction,
   MAX_EMAIL, MAX_EXTERNAL_REF, MAX_NAME, MAX_POSTAL_ADDRESS, MAX_PUSH_TOKEN, SUBJECT_FIELDS, type SubjectField,
 } from '#domain';
+import { ARRAY_HEADER_BYTES, EMPTY_ARRAY, tuplePrefix, writeArrayHeader, writeInt32 } from './copy-binary.js';
 import type { CsvFields } from './csv-records.js';
 
 /**
- * The fast path of a CSV import: one record, as byte ranges of the upload, straight to its COPY text line, for
- * the rows that need nothing but copying, upper- or lower-casing and checks. It decides nothing on its own: it
- * accepts a row only when `validateSubjectRow` would accept it and when its line is byte for byte what
- * `subjectCopyLine` makes of the validated row; for anything else (a value to trim, an e-mail address or phone
+ * The fast path of a CSV import: one record, as byte ranges of the upload, straight to its COPY tuple, for the
+ * rows that need nothing but copying, upper- or lower-casing and checks. It decides nothing on its own: it
+ * accepts a row only when `validateSubjectRow` would accept it and when its tuple is byte for byte what
+ * `writeSubjectTuple` makes of the validated row; for anything else (a value to trim, an e-mail address or phone
  * number only the libraries can judge, a bad field, a doubled quote, invalid UTF-8, …) it answers false and the
  * row takes the ordinary path. A differential test (csv-rows.spec.ts) holds the two together.
  *
@@ -21,12 +22,7 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
-const QUOTE = 0x22;
-const COMMA = 0x2c;
-const BACKSLASH = 0x5c;
 const PIPE = 0x7c;
-const LEFT_BRACE = 0x7b;
-const RIGHT_BRACE = 0x7d;
 const AT = 0x40;
 
 /** Column positions in `SUBJECT_FIELDS` order (also the order of the COPY line after the incident id). */
@@ -121,20 +117,21 @@ function categoryIndex(b: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * Writes the COPY text of CSV rows into `out` from `pos`; the caller makes sure `out` has room for the row
- * (four times its bytes and 512 more is always enough) and takes `pos` back when a row is refused.
+ * Writes the COPY tuples (binary format, see copy-binary.ts) of CSV rows into `out` from `pos`; the caller makes
+ * sure `out` has room for the row (six times its bytes and 512 more is always enough) and takes `pos` back when a
+ * row is refused.
  */
 export class CsvRowEncoder {
   out: Buffer = Buffer.alloc(0);
   pos = 0;
-  /** After an accepted row: where its external reference is in the upload, unescaped (for the reference filter). */
+  /** After an accepted row: where its external reference is in the upload (for the reference filter). */
   refStart = 0;
   refEnd = 0;
   private readonly prefix: Buffer;
 
-  /** `incidentId` starts every line. */
+  /** Every tuple starts with the field count and `incidentId`. */
   constructor(incidentId: string) {
-    this.prefix = Buffer.from(incidentId + '\t', 'latin1');
+    this.prefix = tuplePrefix(incidentId);
   }
 
   /**
@@ -200,49 +197,45 @@ export class CsvRowEncoder {
     if (rfe === rfs || !this.text(b, rfs, rfe, MAX_EXTERNAL_REF)) return false;
     this.refStart = rfs;
     this.refEnd = rfe;
-    if (!this.tab() || !this.text(b, s(F.name), e(F.name), MAX_NAME)) return false;
-    if (!this.tab() || !this.email(b, s(F.email), e(F.email))) return false;
-    if (!this.tab() || !this.phone(b, s(F.phone), e(F.phone))) return false;
-    if (!this.tab() || !this.pushTokens(b, s(F.pushTokens), e(F.pushTokens))) return false;
-    if (!this.tab() || !this.postal(b, s(F.postalAddress), e(F.postalAddress))) return false;
-    this.tab();
+    if (!this.text(b, s(F.name), e(F.name), MAX_NAME)) return false;
+    if (!this.email(b, s(F.email), e(F.email))) return false;
+    if (!this.phone(b, s(F.phone), e(F.phone))) return false;
+    if (!this.pushTokens(b, s(F.pushTokens), e(F.pushTokens))) return false;
+    if (!this.postal(b, s(F.postalAddress), e(F.postalAddress))) return false;
     this.ascii(country);
-    this.tab();
     this.ascii(region);
-    if (!this.tab() || !this.language(b, s(F.language), e(F.language))) return false;
-    this.tab();
-    this.out[this.pos++] = minor ? 0x74 : 0x66; // t, f
-    if (!this.tab() || !this.text(b, s(F.guardianName), e(F.guardianName), MAX_NAME)) return false;
-    if (!this.tab() || !this.email(b, s(F.guardianEmail), e(F.guardianEmail))) return false;
-    if (!this.tab() || !this.phone(b, s(F.guardianPhone), e(F.guardianPhone))) return false;
-    if (!this.tab() || !this.categories(b, s(F.dataCategories), e(F.dataCategories))) return false;
-    this.out[this.pos++] = LF;
-    return true;
+    if (!this.language(b, s(F.language), e(F.language))) return false;
+    this.int32(1);
+    this.out[this.pos++] = minor ? 1 : 0;
+    if (!this.text(b, s(F.guardianName), e(F.guardianName), MAX_NAME)) return false;
+    if (!this.email(b, s(F.guardianEmail), e(F.guardianEmail))) return false;
+    if (!this.phone(b, s(F.guardianPhone), e(F.guardianPhone))) return false;
+    return this.categories(b, s(F.dataCategories), e(F.dataCategories));
   }
 
-  private tab(): true {
-    this.out[this.pos++] = TAB;
-    return true;
+  private int32(value: number): void {
+    writeInt32(this.out, this.pos, value);
+    this.pos += 4;
   }
 
   private nullValue(): true {
-    this.out[this.pos++] = BACKSLASH;
-    this.out[this.pos++] = 0x4e; // N
+    this.int32(-1);
     return true;
   }
 
-  /** An ASCII value that needs no escaping; '' is written as NULL. */
+  /** An ASCII value; '' is written as NULL. */
   private ascii(value: string): void {
     if (value === '') {
       this.nullValue();
       return;
     }
+    this.int32(value.length);
     for (let i = 0; i < value.length; i++) this.out[this.pos++] = value.charCodeAt(i);
   }
 
   /**
-   * Copies well-formed UTF-8 without control characters (C0, DEL, C1), escaping backslashes; returns its length
-   * in UTF-16 code units (what String.prototype.length counts), or -1.
+   * Copies well-formed UTF-8 without control characters (C0, DEL, C1); returns its length in UTF-16 code units
+   * (what String.prototype.length counts), or -1.
    */
   private copy(b: Uint8Array, start: number, end: number): number {
     const o = this.out;
@@ -252,7 +245,6 @@ export class CsvRowEncoder {
       const c = b[i]!;
       if (c < 0x80) {
         if (c < SPACE || c === 0x7f) return -1;
-        if (c === BACKSLASH) o[p++] = BACKSLASH;
         o[p++] = c;
         i++;
         units++;
@@ -275,6 +267,7 @@ export class CsvRowEncoder {
   private text(b: Uint8Array, start: number, end: number, max: number): boolean {
     if (end === start) return this.nullValue();
     if (trimmable(b, start, end)) return false;
+    this.int32(end - start);
     const units = this.copy(b, start, end);
     return units >= 0 && units <= max;
   }
@@ -290,6 +283,7 @@ export class CsvRowEncoder {
       if (c === AT) at = i;
     }
     if (!confirmsPlainEmail(b.toString('latin1', start, end))) return false;
+    this.int32(end - start);
     const o = this.out;
     let p = this.pos;
     for (let i = start; i <= at; i++) o[p++] = b[i]!;
@@ -305,15 +299,38 @@ export class CsvRowEncoder {
     if (n < 8 || n > 16 || b[start] !== 0x2b || b[start + 1]! < 0x31 || b[start + 1]! > 0x39) return false;
     for (let i = start + 2; i < end; i++) if (b[i]! < 0x30 || b[i]! > 0x39) return false;
     if (!confirmsValidE164(b.toString('latin1', start, end))) return false;
+    this.int32(n);
     this.out.set(b.subarray(start, end), this.pos);
     this.pos += n;
     return true;
   }
 
-  /** Push tokens separated by `|`, spaces around them trimmed, empty ones dropped: a text[] literal. */
+  /** Starts a text[] value; `endArray` completes it with its item count. */
+  private startArray(): number {
+    const at = this.pos;
+    this.pos += 4 + ARRAY_HEADER_BYTES;
+    return at;
+  }
+
+  private endArray(at: number, items: number): void {
+    if (items === 0) {
+      this.pos = at;
+      this.out.set(EMPTY_ARRAY, at);
+      this.pos += EMPTY_ARRAY.length;
+      return;
+    }
+    writeArrayHeader(this.out, at, this.pos - at - 4, items);
+  }
+
+  /** Starts an array item; `endItem` completes it with its length. */
+  private endItem(at: number): void {
+    writeInt32(this.out, at, this.pos - at - 4);
+  }
+
+  /** Push tokens separated by `|`, spaces around them trimmed, empty ones dropped: a text[] value. */
   private pushTokens(b: Uint8Array, start: number, end: number): boolean {
+    const array = this.startArray();
     const o = this.out;
-    o[this.pos++] = LEFT_BRACE;
     let items = 0;
     for (let i = start; i <= end;) {
       let j = i;
@@ -324,23 +341,24 @@ export class CsvRowEncoder {
       while (z > a && b[z - 1] === SPACE) z--;
       if (a < z) {
         if (z - a > MAX_PUSH_TOKEN) return false;
-        if (items++ > 0) o[this.pos++] = COMMA;
-        o[this.pos++] = QUOTE;
+        items++;
+        this.int32(z - a);
         for (let k = a; k < z; k++) {
           const c = b[k]!;
-          if (c <= SPACE || c >= 0x7f || c === QUOTE || c === BACKSLASH) return false;
+          if (c <= SPACE || c >= 0x7f) return false;
           o[this.pos++] = c;
         }
-        o[this.pos++] = QUOTE;
       }
       i = j + 1;
     }
-    o[this.pos++] = RIGHT_BRACE;
+    this.endArray(array, items);
     return true;
   }
 
   /** Postal lines separated by `|` or newlines, trimmed, empty ones dropped, joined by a newline; NULL when none. */
   private postal(b: Uint8Array, start: number, end: number): boolean {
+    const field = this.pos;
+    this.pos += 4;
     let lines = 0;
     let units = 0;
     for (let i = start; i <= end;) {
@@ -356,8 +374,7 @@ export class CsvRowEncoder {
       if (a < z) {
         if (trimmable(b, a, z)) return false;
         if (lines++ > 0) {
-          this.out[this.pos++] = BACKSLASH;
-          this.out[this.pos++] = 0x6e; // n
+          this.out[this.pos++] = LF;
           units++;
         }
         const n = this.copy(b, a, z);
@@ -366,7 +383,11 @@ export class CsvRowEncoder {
       }
       i = j + 1;
     }
-    if (lines === 0) return this.nullValue();
+    if (lines === 0) {
+      this.pos = field;
+      return this.nullValue();
+    }
+    writeInt32(this.out, field, this.pos - field - 4);
     return units <= MAX_POSTAL_ADDRESS;
   }
 
@@ -376,10 +397,10 @@ export class CsvRowEncoder {
     if (end - start > 100) return false;
     for (let i = start; i < end; i++) if (b[i]! <= SPACE || b[i]! >= 0x7f) return false;
     const tag = canonicalLanguage(b.toString('latin1', start, end));
-    if (tag === null || tag === '') return false;
+    if (tag === null || tag === '' || tag.length > 200) return false;
     for (let i = 0; i < tag.length; i++) {
       const c = tag.charCodeAt(i);
-      if (c <= SPACE || c >= 0x7f || c === BACKSLASH) return false;
+      if (c <= SPACE || c >= 0x7f) return false;
     }
     this.ascii(tag);
     return true;
@@ -387,9 +408,10 @@ export class CsvRowEncoder {
 
   /** Data categories separated by `|`, trimmed, lower-cased, each from the vocabulary, the first of each kept. */
   private categories(b: Uint8Array, start: number, end: number): boolean {
+    const array = this.startArray();
     const o = this.out;
-    o[this.pos++] = LEFT_BRACE;
     let seen = 0;
+    let items = 0;
     for (let i = start; i <= end;) {
       let j = i;
       while (j < end && b[j] !== PIPE) j++;
@@ -401,18 +423,17 @@ export class CsvRowEncoder {
         const k = categoryIndex(b, a, z);
         if (k < 0) return false;
         if ((seen & (1 << k)) === 0) {
-          if (seen !== 0) o[this.pos++] = COMMA;
           seen |= 1 << k;
-          o[this.pos++] = QUOTE;
+          items++;
           const cat = CATEGORY_BYTES[k]!;
+          this.int32(cat.length);
           o.set(cat, this.pos);
           this.pos += cat.length;
-          o[this.pos++] = QUOTE;
         }
       }
       i = j + 1;
     }
-    o[this.pos++] = RIGHT_BRACE;
+    this.endArray(array, items);
     return true;
   }
 }

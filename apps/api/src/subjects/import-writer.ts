@@ -1,4 +1,5 @@
-import { validateSubjectRow, type RowFormat, type SubjectField, type SubjectRecord } from '#domain';
+import { validateSubjectRow, type RowFormat, type SubjectField } from '#domain';
+import { subjectTupleBound, tuplePrefix, writeSubjectTuple } from './copy-binary.js';
 import type { CsvFields } from './csv-records.js';
 import { CsvRowEncoder } from './csv-rows.js';
 import type { RefFilter } from './ref-filter.js';
@@ -13,40 +14,19 @@ export interface LineRejection {
 /** How many rejections a response carries; the rest are paged from the rejections endpoint. */
 export const REJECTIONS_IN_RESPONSE = 1000;
 
-/** The subject columns the COPY text carries after the incident id, in order (affected_subjects and staging). */
+/** The subject columns a COPY tuple carries after the incident id, in order (affected_subjects and staging). */
 export const SUBJECT_COLUMNS = [
   'external_ref', 'name', 'email', 'phone', 'push_tokens', 'postal_address',
   'country', 'region', 'language', 'is_minor', 'guardian_name', 'guardian_email', 'guardian_phone', 'data_categories',
 ] as const;
 
-// Anything that must be escaped in COPY's text format.
+// Anything that must be escaped in COPY's text format (rejections go as text).
 const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_SPECIAL_ALL = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-const ARRAY_SPECIAL = /["\\]/g;
 
 function copyText(value: string): string {
   return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : value;
-}
-
-function copyField(value: string | null): string {
-  return value === null ? '\\N' : copyText(value);
-}
-
-/** A text[] literal (`{"a","b"}`), escaped for COPY. */
-function copyArray(items: readonly string[]): string {
-  if (items.length === 0) return '{}';
-  let out = '{';
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0) out += ',';
-    out += '"' + items[i]!.replace(ARRAY_SPECIAL, '\\$&') + '"';
-  }
-  return copyText(out + '}');
-}
-
-/** One subject as a COPY text line: the incident id, then {@link SUBJECT_COLUMNS}. */
-export function subjectCopyLine(incidentId: string, s: SubjectRecord): string {
-  return `${incidentId}\t${copyField(s.externalRef)}\t${copyField(s.name)}\t${copyField(s.email)}\t${copyField(s.phone)}\t${copyArray(s.pushTokens)}\t${copyField(s.postalAddress)}\t${copyField(s.country)}\t${copyField(s.region)}\t${copyField(s.language)}\t${s.isMinor ? 't' : 'f'}\t${copyField(s.guardianName)}\t${copyField(s.guardianEmail)}\t${copyField(s.guardianPhone)}\t${copyArray(s.dataCategories)}\n`;
 }
 
 /** One rejection as a COPY text line of subject_import_rejections (import_id, line, field, reason). */
@@ -62,9 +42,12 @@ export interface ImportCounts {
   rejectionsTotal: number;
 }
 
-/** COPY text for the database, tagged with where it goes. */
+/** COPY data for the database, tagged with where it goes. */
 export interface CopyChunk {
-  /** `subjects`: lines for affected_subjects (or staging); `rejections`: lines for subject_import_rejections. */
+  /**
+   * `subjects`: binary COPY tuples for affected_subjects (or staging), without the format's header and trailer;
+   * `rejections`: text COPY lines for subject_import_rejections.
+   */
   kind: 'subjects' | 'rejections';
   data: Buffer;
   /** Subjects only: a reference in `data` may have appeared earlier in the file (see `ImportWriter.refs`). */
@@ -77,12 +60,12 @@ const CHUNK_BYTES = 128 * 1024;
 const SPARE_CHUNKS = 80;
 
 /**
- * Validates each row and writes two COPY texts, each in file order: the accepted subjects (for the subject
- * table or the staging table) and the rejections (for subject_import_rejections; only when there is an import
- * to refer to, not on a dry run). Keeps the counts and the first rejections for the response; nothing else is
+ * Validates each row and writes two COPY streams, each in file order: the accepted subjects (binary tuples, for
+ * the subject table or the staging table) and the rejections (text lines, for subject_import_rejections; only
+ * when there is an import to refer to, not on a dry run). Keeps the counts and the first rejections for the response; nothing else is
  * kept, so memory does not grow with the file. The finished chunks wait in `ready` for the source to pass on.
  *
- * A CSV row goes through {@link CsvRowEncoder} first, from the upload's bytes to its COPY line; only a row that
+ * A CSV row goes through {@link CsvRowEncoder} first, from the upload's bytes to its COPY tuple; only a row that
  * the encoder leaves to the ordinary path is made into strings and validated by `validateSubjectRow`.
  */
 export class ImportWriter {
@@ -96,6 +79,7 @@ export class ImportWriter {
    */
   refs: RefFilter | undefined;
   private readonly encoder: CsvRowEncoder;
+  private readonly prefix: Buffer;
   /** Chunk buffers whose COPY is done, to be filled again (see `recycle`). */
   private readonly spare: Buffer[] = [];
   private rejections = '';
@@ -103,10 +87,11 @@ export class ImportWriter {
 
   constructor(
     private readonly format: RowFormat,
-    private readonly incidentId: string,
+    incidentId: string,
     private readonly importId: string | null,
   ) {
     this.encoder = new CsvRowEncoder(incidentId);
+    this.prefix = tuplePrefix(incidentId);
     this.encoder.out = Buffer.allocUnsafe(CHUNK_BYTES);
   }
 
@@ -129,7 +114,7 @@ export class ImportWriter {
   csvRow(line: number, buf: Buffer, fields: CsvFields, columns: Int32Array, names: readonly SubjectField[]): void {
     const encoder = this.encoder;
     const bytes = fields.count > 0 ? fields.ends[fields.count - 1]! - fields.starts[0]! : 0;
-    this.reserve(4 * bytes + 512);
+    this.reserve(6 * bytes + 512);
     const start = encoder.pos;
     if (encoder.row(buf, fields, columns)) {
       this.counts.rowsTotal++;
@@ -153,9 +138,8 @@ export class ImportWriter {
     }
     this.counts.rowsAccepted++;
     const value = result.value;
-    const text = subjectCopyLine(this.incidentId, value);
-    this.reserve(3 * text.length);
-    this.encoder.pos += this.encoder.out.write(text, this.encoder.pos, 'utf8');
+    this.reserve(subjectTupleBound(value));
+    this.encoder.pos = writeSubjectTuple(this.encoder.out, this.encoder.pos, this.prefix, value);
     // After `reserve`: the flag belongs to the chunk that holds the line.
     if (this.refs?.add(value.externalRef)) this.mayRepeat = true;
   }

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from '../common/keyset.js';
 import { Problem } from '../common/problem.js';
 import { IncidentService } from '../incidents/incident.service.js';
 import { CopySink } from './batch-sink.js';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary.js';
 import { importSource, type ImportFormat } from './import-sources.js';
 import { ImportWriter, REJECTIONS_IN_RESPONSE, type LineRejection } from './import-writer.js';
 import { RefFilter } from './ref-filter.js';
@@ -54,11 +55,11 @@ export function importFormatFor(contentType: string | undefined): ImportFormat {
 }
 
 /**
- * COPY text per statement (about 23,000 typical rows): large enough for set-wise statements to pay off, small
+ * COPY data per statement (about 20,000 typical rows): large enough for set-wise statements to pay off, small
  * enough that staging and a statement's trigger transition table stay small.
  */
 const BATCH_BYTES = 4 * 1024 * 1024;
-/** COPY text that may wait while a statement ends (see CopySink); beyond it the upload waits. */
+/** COPY data that may wait while a statement ends (see CopySink); beyond it the upload waits. */
 const QUEUE_BYTES = 4 * 1024 * 1024;
 
 class UploadInterrupted extends Error {
@@ -136,7 +137,7 @@ export class SubjectImportService {
           },
           rejections: (chunks) => pipeline(Readable.from(chunks), this.subjects.copyRejections(tx)),
           recycle: (chunks) => writer.recycle(chunks),
-        }, BATCH_BYTES, QUEUE_BYTES);
+        }, BATCH_BYTES, QUEUE_BYTES, COPY_BINARY_HEADER, COPY_BINARY_TRAILER);
         const t0 = performance.now();
         await pipeline([entry, ...importSource(format, writer), sink]);
         if (upload.complete === false) throw new UploadInterrupted();

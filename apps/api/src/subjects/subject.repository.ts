@@ -74,10 +74,10 @@ export class SubjectRepository {
 
   /**
    * A staging table private to this transaction (temporary: no WAL, dropped at commit or rollback). It takes the
-   * same COPY text as affected_subjects; `line` numbers the rows in the order COPY read them.
+   * same COPY tuples as affected_subjects; `line` numbers the rows in the order COPY read them.
    */
   async createStaging(tx: Tx): Promise<void> {
-    // A batch (4 MiB of COPY text) is sorted for "last line wins": in memory, not spilled to disk.
+    // A batch (4 MiB of COPY data) is sorted for "last line wins": in memory, not spilled to disk.
     await tx.rows(`SET LOCAL work_mem = '64MB'`);
     await tx.rows(`
       CREATE TEMP TABLE ${STAGING} (
@@ -89,17 +89,18 @@ export class SubjectRepository {
       CREATE TEMP TABLE ${SEEN} (external_ref text PRIMARY KEY) ON COMMIT DROP`);
   }
 
-  /** A writable that COPYs subject lines (see `subjectCopyLine`) into the staging table. */
-  copyIntoStaging(tx: Tx): Writable {
-    return tx.client.query(copyFrom(`COPY ${STAGING} (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN`));
+  /** A writable that COPYs subject tuples (binary format, see copy-binary.ts) into the staging table. */
+  copyIntoStaging(tx: Tx): Writable & { rowCount: number } {
+    return tx.client.query(copyFrom(`COPY ${STAGING} (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN (FORMAT binary)`));
   }
 
   /**
-   * A writable that COPYs subject lines straight into affected_subjects: only for references the incident does
-   * not have yet, each once (any other fails the COPY, and with it the import, with a unique violation).
+   * A writable that COPYs subject tuples (binary format) straight into affected_subjects: only for references the
+   * incident does not have yet, each once (any other fails the COPY, and with it the import, with a unique
+   * violation).
    */
   copyIntoSubjects(tx: Tx): Writable & { rowCount: number } {
-    return tx.client.query(copyFrom(`COPY affected_subjects (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN`));
+    return tx.client.query(copyFrom(`COPY affected_subjects (incident_id, ${SUBJECT_COLUMNS}) FROM STDIN (FORMAT binary)`));
   }
 
   /** A writable that COPYs rejection lines (see `rejectionCopyLine`) into subject_import_rejections. */
