@@ -135,18 +135,20 @@ export class DeliveryRepository {
       `WITH v AS (
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[]) AS v(id, result, reason, delay_ms, mid)
        ), held AS MATERIALIZED (
-         -- The batch's own rows first (by id, or among the few rows in flight): left to itself, the planner
-         -- may start from the campaign and scan all its deliveries, once per batch, while a big campaign's
-         -- statistics are still fresh from its expansion.
-         SELECT d.id, d.campaign_id, d.subject_id, d.step, v.result, v.reason, v.delay_ms, v.mid
-         FROM v JOIN deliveries d ON d.id = v.id
+         -- The batch's own rows, each found by its primary key, and where each lies (ctid) so the update below
+         -- goes straight there. Left to itself the planner goes wrong while a big campaign's statistics lag
+         -- behind it: from the rows in flight with the batch rescanned for each of them (measured: 3,200 x 500
+         -- comparisons, 0.5 s a batch), or a sequential scan of the campaign for the update. OFFSET 0 keeps the
+         -- lateral subquery from being flattened into a join the planner could reorder.
+         SELECT d.id, d.ctid AS row_ctid, d.campaign_id, d.subject_id, d.step, v.result, v.reason, v.delay_ms, v.mid
+         FROM v CROSS JOIN LATERAL (SELECT ctid, * FROM deliveries d WHERE d.id = v.id OFFSET 0) d
          WHERE d.state = 'sending' AND d.lease_owner = $6
        ), x AS (
          SELECT h.id, h.result, h.reason, h.delay_ms, h.mid, c.channel_chain, c.status AS campaign_status,
-                CASE WHEN h.result = 'permanent' THEN next_reachable_step(c.channel_chain, h.step, s) END AS next_step
+                CASE WHEN h.result = 'permanent'
+                  THEN (SELECT next_reachable_step(c.channel_chain, h.step, s) FROM affected_subjects s WHERE s.id = h.subject_id) END AS next_step
          FROM held h
          JOIN notice_campaigns c ON c.id = h.campaign_id
-         JOIN affected_subjects s ON s.id = h.subject_id
        )
        UPDATE deliveries d SET
          state = CASE
@@ -169,7 +171,8 @@ export class DeliveryRepository {
            THEN d.tried || jsonb_build_array(jsonb_build_object('channel', d.channel, 'reason', x.reason, 'at', now()))
            ELSE d.tried END,
          updated_at = now()
-       FROM x WHERE d.id = x.id
+       -- A row changed by someone else since it was read (a webhook, the reaper) has a new ctid: it is skipped.
+       FROM x WHERE d.ctid = ANY (ARRAY(SELECT row_ctid FROM held)) AND d.id = x.id
        RETURNING d.id`,
       [
         outcomes.map((o) => o.id),
