@@ -91,6 +91,10 @@ function eventSink(out: CsvEvent[]): CsvRecordSink {
 
 const INCOMPLETE = -1;
 
+/** The bytes that end an unquoted field's scan: a comma, a newline or a (stray) quote. */
+const STOPS = new Uint8Array(256);
+STOPS[COMMA] = STOPS[LF] = STOPS[QUOTE] = 1;
+
 function countLines(buf: Buffer, from: number, to: number): number {
   let n = 0;
   for (let i = buf.indexOf(LF, from); i >= 0 && i < to; i = buf.indexOf(LF, i + 1)) n++;
@@ -260,11 +264,8 @@ export class CsvRecordReader {
         return this.badLine(buf, start, i, final, 'closingQuote');
       }
       let j = i;
-      for (; j < len; j++) {
-        const c = buf[j];
-        if (c === COMMA || c === LF) break;
-        if (c === QUOTE) return this.badLine(buf, start, j, final, 'strayQuote');
-      }
+      while (j < len && STOPS[buf[j]!] === 0) j++;
+      if (j < len && buf[j] === QUOTE) return this.badLine(buf, start, j, final, 'strayQuote');
       if (j >= len && !final) return INCOMPLETE;
       let end = j;
       if (end > i && buf[end - 1] === CR) end--;

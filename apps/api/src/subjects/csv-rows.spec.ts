@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { SUBJECT_FIELDS, validateSubjectRow, type SubjectField } from '#domain';
+import { confirmsPlainEmail, SUBJECT_FIELDS, validateSubjectRow, type SubjectField } from '#domain';
 import { subjectTupleBound, tuplePrefix, writeSubjectTuple } from './copy-binary.js';
 import { type CsvFields, CsvRecordReader } from './csv-records.js';
-import { CsvRowEncoder, whiteSpaceAt } from './csv-rows.js';
+import { CsvRowEncoder, plainEmailBytes, whiteSpaceAt } from './csv-rows.js';
 
 /**
  * The fast path must never decide differently from the ordinary one: for every row it accepts, the ordinary
@@ -228,9 +228,10 @@ describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
   });
 
   it('leaves invalid UTF-8 and doubled quotes to the ordinary path', () => {
-    const bad = [[0xc3], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf5, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xff], [0xe2, 0x80]];
+    // 0xdf alone reads as 'ß' in Latin-1, which upper-cases to 'SS': no value may be judged by such a reading.
+    const bad = [[0xc3], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf5, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xff], [0xe2, 0x80], [0xdf]];
     for (const bytes of bad) {
-      for (const field of ['externalRef', 'name', 'postalAddress', 'guardianName'] as const) {
+      for (const field of ALL) {
         const row = realisticRow(random(19), 1);
         const parts = ALL.map((f) => Buffer.from(csvField(row[f])));
         const k = ALL.indexOf(field);
@@ -254,5 +255,41 @@ describe('whiteSpaceAt', () => {
       const expected = ch.trim() === '' ? bytes.length - 1 : 0;
       if (whiteSpaceAt(bytes, 0, bytes.length) !== expected) throw new Error(`U+${cp.toString(16)}: ${whiteSpaceAt(bytes, 0, bytes.length)} != ${expected}`);
     }
+  });
+});
+
+describe('plainEmailBytes', () => {
+  it('decides exactly as confirmsPlainEmail on plain, mutated and random addresses', () => {
+    const next = random(29);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const run = (chars: string, min: number, max: number) => {
+      let s = '';
+      const n = min + Math.floor(next() * (max - min + 1));
+      for (let i = 0; i < n; i++) s += chars[Math.floor(next() * chars.length)];
+      return s;
+    };
+    const LOCAL = "abcdefghijXYZ0123456789abcdefghij.!#$%&'*+/=?^_`{|}~-";
+    const DOMAIN = 'abcdefghijklmnopqrstuvwXYZ0123456789-._';
+    const ODD_CHARS = ['"', ' ', '(', ')', ',', ':', ';', '<', '>', '[', ']', '\\', '@', '.', '..', '-', '_', 'é', '\u00a0', '\u0000', '\t', '\u007f', '中'];
+    const TLDS = ['com', 'de', 'CO', 'x', 'c0m', '123', 'xn--p1ai', 'a'.repeat(63), 'a'.repeat(64), 'com-', 'рф', ''];
+    let accepted = 0;
+    let refused = 0;
+    for (let i = 0; i < 100_000; i++) {
+      const local = next() < 0.05 ? run(LOCAL, 60, 70) : run(LOCAL, 0, 20);
+      const labels = Array.from({ length: Math.floor(next() * 4) }, () => (next() < 0.03 ? run(DOMAIN, 60, 66) : run(DOMAIN, 0, 12)));
+      let address = `${local}@${[...labels, pick(TLDS)].join('.')}`;
+      if (next() < 0.02) address = `${run(LOCAL, 60, 64)}@${Array.from({ length: 4 }, () => run('abc', 60, 63)).join('.')}.com`; // near 254
+      if (next() < 0.3) {
+        const at = Math.floor(next() * (address.length + 1));
+        address = address.slice(0, at) + pick(ODD_CHARS) + address.slice(at + (next() < 0.5 ? 1 : 0));
+      }
+      const bytes = Buffer.from(address, 'utf8');
+      const expected = confirmsPlainEmail(address);
+      if (plainEmailBytes(bytes, 0, bytes.length) !== expected) throw new Error(`${JSON.stringify(address)}: confirmsPlainEmail says ${expected}`);
+      if (expected) accepted++;
+      else refused++;
+    }
+    expect(accepted).toBeGreaterThan(5_000);
+    expect(refused).toBeGreaterThan(10_000);
   });
 });

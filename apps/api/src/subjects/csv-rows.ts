@@ -1,5 +1,5 @@
 import {
-  booleanWord, canonicalLanguage, confirmsPlainEmail, confirmsValidE164, countryOf, DATA_CATEGORIES, isCountryCode, isJurisdiction,
+  booleanWord, canonicalLanguage, confirmsValidE164, countryOf, DATA_CATEGORIES, isCountryCode, isJurisdiction,
   MAX_EMAIL, MAX_EXTERNAL_REF, MAX_NAME, MAX_POSTAL_ADDRESS, MAX_PUSH_TOKEN, SUBJECT_FIELDS, type SubjectField,
 } from '#domain';
 import { ARRAY_HEADER_BYTES, EMPTY_ARRAY, tuplePrefix, writeArrayHeader, writeInt32 } from './copy-binary.js';
@@ -88,18 +88,101 @@ for (let a = 0; a < 26; a++) {
   for (let b = 0; b < 26; b++) COUNTRY_CODES[a * 26 + b] = isCountryCode(String.fromCharCode(0x41 + a, 0x41 + b)) ? 1 : 2;
 }
 
-// Upper-cased region → its country, or '' when it is not a subdivision code (remembered: a file has few).
-const REGIONS = new Map<string, string>();
-const REGIONS_MAX = 10_000;
-
-function regionCountry(region: string): string {
-  let country = REGIONS.get(region);
-  if (country === undefined) {
-    country = region.includes('-') && isJurisdiction(region) ? countryOf(region) : '';
-    if (REGIONS.size >= REGIONS_MAX) REGIONS.clear();
-    REGIONS.set(region, country);
+/**
+ * `b[start, end)` as a number, one to one, when it is 1 to 8 printable ASCII characters (no space); else -1. The
+ * short values of a file (regions, languages, isMinor words) repeat: their decisions are remembered by this key,
+ * without making a string of every value.
+ */
+function shortKey(b: Uint8Array, start: number, end: number): number {
+  if (end - start > 8 || end <= start) return -1;
+  let key = 0;
+  for (let i = end - 1; i >= start; i--) {
+    const c = b[i]!;
+    if (c <= SPACE || c >= 0x7f) return -1;
+    key = key * 95 + (c - SPACE); // digits 1 to 94: distinct keys for distinct values, < 95^8 < 2^53
   }
-  return country;
+  return key;
+}
+
+/** Decisions remembered by value (see shortKey); emptied when full, so memory stays flat. */
+class Decisions<T> {
+  private readonly map = new Map<number, T>();
+
+  lookup(key: number): T | undefined {
+    return this.map.get(key);
+  }
+
+  remember(key: number, value: T): T {
+    if (this.map.size >= 10_000) this.map.clear();
+    this.map.set(key, value);
+    return value;
+  }
+}
+
+/** A region as written (upper-cased, it must be a subdivision code) → its country's index (see COUNTRY_CODES), or -1. */
+function regionCountry(region: string): number {
+  const upperCased = region.toUpperCase();
+  if (!upperCased.includes('-') || !isJurisdiction(upperCased)) return -1;
+  const country = countryOf(upperCased);
+  if (!/^[A-Z]{2}$/.test(country)) return -1;
+  return (country.charCodeAt(0) - 0x41) * 26 + (country.charCodeAt(1) - 0x41);
+}
+
+const REGIONS = new Decisions<number>();
+const LANGUAGES = new Decisions<string | null>();
+/** An isMinor word as written → 0 (false), 1 (true) or 2 (not a word). */
+const MINOR_WORDS = new Decisions<number>();
+
+function minorWord(word: string): number {
+  const value = booleanWord(word.toLowerCase());
+  return value === undefined ? 2 : value ? 1 : 0;
+}
+
+// The characters of an e-mail atom (RFC 5322 atext), as in confirmsPlainEmail's pattern.
+const ATEXT = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-") ATEXT[c.charCodeAt(0)] = 1;
+const DOT = 0x2e;
+const HYPHEN = 0x2d;
+const isAlnum = (c: number) => isLetter(c) || (c >= 0x30 && c <= 0x39);
+
+/**
+ * confirmsPlainEmail, on bytes: dot-separated atoms, an `@` at most 64 bytes in, then one or more host labels
+ * (letters, digits, inner hyphens, 1–63 long) and an alphabetic top-level label of 2–63; at most 254 bytes. The
+ * pattern's own test (csv-rows.spec.ts) holds the two together.
+ */
+export function plainEmailBytes(b: Uint8Array, start: number, end: number): boolean {
+  if (end - start > 254) return false;
+  let i = start;
+  let atom = 0;
+  for (; i < end; i++) {
+    const c = b[i]!;
+    if (c === AT) break;
+    if (c === DOT) {
+      if (atom === 0) return false;
+      atom = 0;
+    } else if (c < 0x80 && ATEXT[c] === 1) {
+      atom++;
+    } else {
+      return false;
+    }
+  }
+  if (i === end || atom === 0 || i - start > 64) return false;
+  let labels = 0;
+  for (let a = i + 1; ; ) {
+    let z = a;
+    while (z < end && b[z] !== DOT) z++;
+    const n = z - a;
+    if (z === end) {
+      // The top-level label: letters only.
+      if (labels === 0 || n < 2 || n > 63) return false;
+      for (let k = a; k < z; k++) if (!isLetter(b[k]!)) return false;
+      return true;
+    }
+    if (n < 1 || n > 63 || !isAlnum(b[a]!) || !isAlnum(b[z - 1]!)) return false;
+    for (let k = a + 1; k < z - 1; k++) if (!isAlnum(b[k]!) && b[k] !== HYPHEN) return false;
+    labels++;
+    a = z + 1;
+  }
 }
 
 const CATEGORY_BYTES = DATA_CATEGORIES.map((c) => Buffer.from(c, 'latin1'));
@@ -128,6 +211,8 @@ export class CsvRowEncoder {
   refStart = 0;
   refEnd = 0;
   private readonly prefix: Buffer;
+  private readonly starts = new Int32Array(SUBJECT_FIELDS.length);
+  private readonly ends = new Int32Array(SUBJECT_FIELDS.length);
 
   /** Every tuple starts with the field count and `incidentId`. */
   constructor(incidentId: string) {
@@ -139,78 +224,97 @@ export class CsvRowEncoder {
    * decide. `columns[f]` is the record field of column `f` (SUBJECT_FIELDS order), -1 when the file lacks it.
    */
   row(b: Buffer, fields: CsvFields, columns: Int32Array): boolean {
-    const starts = fields.starts;
-    const ends = fields.ends;
+    // Where each column's value is (empty when the file lacks the column).
+    const fs = this.starts;
+    const fe = this.ends;
     for (let f = 0; f < columns.length; f++) {
       const k = columns[f]!;
-      if (k >= 0 && fields.escaped[k]) return false;
+      if (k < 0) {
+        fs[f] = fe[f] = 0;
+        continue;
+      }
+      if (fields.escaped[k]) return false;
+      fs[f] = fields.starts[k]!;
+      fe[f] = fields.ends[k]!;
     }
-    const s = (f: number) => (columns[f]! < 0 ? 0 : starts[columns[f]!]!);
-    const e = (f: number) => (columns[f]! < 0 ? 0 : ends[columns[f]!]!);
 
     // Region before country: a row without a country takes the region's.
-    let country = '';
-    const cs = s(F.country);
-    const ce = e(F.country);
+    let country = -1;
+    const cs = fs[F.country]!;
+    const ce = fe[F.country]!;
     if (ce > cs) {
       if (ce - cs !== 2) return false;
       const c0 = b[cs]!;
       const c1 = b[cs + 1]!;
       if (!isLetter(c0) || !isLetter(c1)) return false;
-      const u0 = upper(c0);
-      const u1 = upper(c1);
-      if (COUNTRY_CODES[(u0 - 0x41) * 26 + (u1 - 0x41)] !== 1) return false;
-      country = String.fromCharCode(u0, u1);
+      country = (upper(c0) - 0x41) * 26 + (upper(c1) - 0x41);
+      if (COUNTRY_CODES[country] !== 1) return false;
     }
-    let region = '';
-    const rs = s(F.region);
-    const re = e(F.region);
+    const rs = fs[F.region]!;
+    const re = fe[F.region]!;
     if (re > rs) {
       if (re - rs > 10) return false;
+      // ASCII letters, digits and hyphens only: what a subdivision code is made of, and upper-cased byte by byte.
       for (let i = rs; i < re; i++) {
         const c = b[i]!;
         if (!isLetter(c) && !(c >= 0x30 && c <= 0x39) && c !== 0x2d) return false;
       }
-      region = b.toString('latin1', rs, re).toUpperCase();
-      const of = regionCountry(region);
-      if (of === '') return false;
-      if (country === '') country = of;
+      const key = shortKey(b, rs, re);
+      let of = key >= 0 ? REGIONS.lookup(key) : undefined;
+      if (of === undefined) {
+        of = regionCountry(b.toString('latin1', rs, re));
+        if (key >= 0) REGIONS.remember(key, of);
+      }
+      if (of < 0) return false;
+      if (country < 0) country = of;
       else if (of !== country) return false;
     }
 
     let minor = false;
-    const ms = s(F.isMinor);
-    const me = e(F.isMinor);
+    const ms = fs[F.isMinor]!;
+    const me = fe[F.isMinor]!;
     if (me > ms) {
-      if (me - ms > 5) return false;
-      for (let i = ms; i < me; i++) if (!isLetter(b[i]!) && !(b[i]! >= 0x30 && b[i]! <= 0x39)) return false;
-      const word = booleanWord(b.toString('latin1', ms, me).toLowerCase());
-      if (word === undefined) return false;
-      minor = word;
+      const key = shortKey(b, ms, me);
+      if (key < 0) return false;
+      let word = MINOR_WORDS.lookup(key);
+      if (word === undefined) word = MINOR_WORDS.remember(key, minorWord(b.toString('latin1', ms, me)));
+      if (word === 2) return false;
+      minor = word === 1;
     }
-    if (minor && e(F.guardianEmail) === s(F.guardianEmail) && e(F.guardianPhone) === s(F.guardianPhone)) return false;
+    if (minor && fe[F.guardianEmail] === fs[F.guardianEmail] && fe[F.guardianPhone] === fs[F.guardianPhone]) return false;
 
     this.out.set(this.prefix, this.pos);
     this.pos += this.prefix.length;
-    const rfs = s(F.externalRef);
-    const rfe = e(F.externalRef);
+    const rfs = fs[F.externalRef]!;
+    const rfe = fe[F.externalRef]!;
     if (rfe === rfs || !this.text(b, rfs, rfe, MAX_EXTERNAL_REF)) return false;
     this.refStart = rfs;
     this.refEnd = rfe;
-    if (!this.text(b, s(F.name), e(F.name), MAX_NAME)) return false;
-    if (!this.email(b, s(F.email), e(F.email))) return false;
-    if (!this.phone(b, s(F.phone), e(F.phone))) return false;
-    if (!this.pushTokens(b, s(F.pushTokens), e(F.pushTokens))) return false;
-    if (!this.postal(b, s(F.postalAddress), e(F.postalAddress))) return false;
-    this.ascii(country);
-    this.ascii(region);
-    if (!this.language(b, s(F.language), e(F.language))) return false;
+    if (!this.text(b, fs[F.name]!, fe[F.name]!, MAX_NAME)) return false;
+    if (!this.email(b, fs[F.email]!, fe[F.email]!)) return false;
+    if (!this.phone(b, fs[F.phone]!, fe[F.phone]!)) return false;
+    if (!this.pushTokens(b, fs[F.pushTokens]!, fe[F.pushTokens]!)) return false;
+    if (!this.postal(b, fs[F.postalAddress]!, fe[F.postalAddress]!)) return false;
+    if (country < 0) {
+      this.nullValue();
+    } else {
+      this.int32(2);
+      this.out[this.pos++] = 0x41 + Math.floor(country / 26);
+      this.out[this.pos++] = 0x41 + (country % 26);
+    }
+    if (re === rs) {
+      this.nullValue();
+    } else {
+      this.int32(re - rs);
+      for (let i = rs; i < re; i++) this.out[this.pos++] = upper(b[i]!);
+    }
+    if (!this.language(b, fs[F.language]!, fe[F.language]!)) return false;
     this.int32(1);
     this.out[this.pos++] = minor ? 1 : 0;
-    if (!this.text(b, s(F.guardianName), e(F.guardianName), MAX_NAME)) return false;
-    if (!this.email(b, s(F.guardianEmail), e(F.guardianEmail))) return false;
-    if (!this.phone(b, s(F.guardianPhone), e(F.guardianPhone))) return false;
-    return this.categories(b, s(F.dataCategories), e(F.dataCategories));
+    if (!this.text(b, fs[F.guardianName]!, fe[F.guardianName]!, MAX_NAME)) return false;
+    if (!this.email(b, fs[F.guardianEmail]!, fe[F.guardianEmail]!)) return false;
+    if (!this.phone(b, fs[F.guardianPhone]!, fe[F.guardianPhone]!)) return false;
+    return this.categories(b, fs[F.dataCategories]!, fe[F.dataCategories]!);
   }
 
   private int32(value: number): void {
@@ -272,7 +376,7 @@ export class CsvRowEncoder {
     return units >= 0 && units <= max;
   }
 
-  /** An e-mail address of the plain ASCII shape (see confirmsPlainEmail), its domain lower-cased. */
+  /** An e-mail address of the plain ASCII shape (confirmsPlainEmail, see plainEmailBytes), its domain lower-cased. */
   private email(b: Buffer, start: number, end: number): boolean {
     if (end === start) return this.nullValue();
     if (end - start > MAX_EMAIL) return false;
@@ -282,7 +386,7 @@ export class CsvRowEncoder {
       if (c <= SPACE || c >= 0x7f) return false;
       if (c === AT) at = i;
     }
-    if (!confirmsPlainEmail(b.toString('latin1', start, end))) return false;
+    if (!plainEmailBytes(b, start, end)) return false;
     this.int32(end - start);
     const o = this.out;
     let p = this.pos;
@@ -396,7 +500,12 @@ export class CsvRowEncoder {
     if (end === start) return this.nullValue();
     if (end - start > 100) return false;
     for (let i = start; i < end; i++) if (b[i]! <= SPACE || b[i]! >= 0x7f) return false;
-    const tag = canonicalLanguage(b.toString('latin1', start, end));
+    const key = shortKey(b, start, end);
+    let tag = key >= 0 ? LANGUAGES.lookup(key) : undefined;
+    if (tag === undefined) {
+      tag = canonicalLanguage(b.toString('latin1', start, end));
+      if (key >= 0) LANGUAGES.remember(key, tag);
+    }
     if (tag === null || tag === '' || tag.length > 200) return false;
     for (let i = 0; i < tag.length; i++) {
       const c = tag.charCodeAt(i);
