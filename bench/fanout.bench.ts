@@ -15,7 +15,8 @@
  *     its own through the same providers (fallback as a new job), on M ≤ N people (default min(N, 100,000)),
  *     in this process. pg-boss gets the notifier's batch sizes and concurrency as `batchSize` and workers.
  *
- * NOTIFIER_BATCH_SIZE / NOTIFIER_CONCURRENCY (and any NOTIFIER_* variable) apply to all three.
+ * NOTIFIER_BATCH_SIZE / NOTIFIER_CONCURRENCY (and any NOTIFIER_* variable) apply to all three, and so does
+ * TWILIO_CONCURRENCY (64 unless set: SMS calls in flight at once).
  * BENCH_NOTIFIER_NODE_ARGS adds node flags to the notifier, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  * Without BENCH_DATABASE_URL it starts an embedded PostgreSQL (durable, fsync on) in a temporary directory.
  */
@@ -393,7 +394,10 @@ try {
   client = new pg.Client({ connectionString: url });
   await client.connect();
   stubs = await startStubsProcess();
-  const env = { ...stubChannelEnv(stubs.urls), ...passThrough };
+  // Twilio takes one message per call, so its concurrency bounds SMS throughput (20 sockets by default: at a real
+  // round trip of 150 ms that is 133 SMS/s). An account sending at volume raises it; providers.md measured the SDK
+  // at 64. The same for the notifier, the floor and pg-boss; TWILIO_CONCURRENCY in the environment overrides it.
+  const env = { ...stubChannelEnv(stubs.urls), TWILIO_CONCURRENCY: process.env.TWILIO_CONCURRENCY ?? '64', ...passThrough };
 
   console.log(`fan-out benchmark: ${fmt(N)} recipients (70% e-mail, 5% of it bouncing to SMS; 15% SMS; 10% push; 5% letter), `
     + `batch ${tuning.batchSize}, concurrency ${tuning.concurrency} per channel, ${cpus().length} CPUs, `

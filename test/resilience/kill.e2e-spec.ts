@@ -17,9 +17,9 @@ const PEOPLE = 100_000;
 const KILLS = 4;
 const BATCH = 250;
 const CONCURRENCY = 2;
-// What one process can have in flight at a stub when it dies: per channel, its loops' batches
-// (Twilio's provider caps its batch at 100 messages).
-const IN_FLIGHT_PER_KILL = CONCURRENCY * (BATCH + 100 + BATCH);
+// What one process can have in flight at a stub when it dies: per channel (e-mail, SMS, push), its loops'
+// batches, each at most BATCH (every provider's own cap is larger).
+const IN_FLIGHT_PER_KILL = CONCURRENCY * (BATCH + BATCH + BATCH);
 // Letters go to the print queue (no stub) but are leased too.
 const LEASED_PER_KILL = IN_FLIGHT_PER_KILL + CONCURRENCY * BATCH;
 
