@@ -9,6 +9,8 @@
  * goes). Goal: api within 3x the floor, RSS under 256 MB and flat as rows grow.
  *
  * Without BENCH_DATABASE_URL it starts an embedded PostgreSQL in a temporary directory and removes it after.
+ * BENCH_API_NODE_ARGS passes node flags to the api (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"); BENCH_WAIT_SAMPLES=1
+ * samples what the api's database session waits for during the import.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -240,7 +242,30 @@ async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
 }
 
-async function apiImport(api: ApiProcess, file: string): Promise<{ seconds: number; peakRss: number; hwm: number; baseRss: number; body: Record<string, unknown> }> {
+/**
+ * BENCH_WAIT_SAMPLES=1: while the api imports, what its database session is doing, sampled from
+ * pg_stat_activity every few milliseconds (on CPU, waiting for the api's data, for I/O, …).
+ */
+function sampleWaits(databaseUrl: string): { stop(): Promise<Record<string, number>> } {
+  if (!process.env.BENCH_WAIT_SAMPLES) return { stop: async () => ({}) };
+  const client = new pg.Client({ connectionString: databaseUrl });
+  const counts: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query<{ state: string; wait: string | null }>(
+        `SELECT state, wait_event_type || '/' || wait_event AS wait FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'`);
+      for (const r of rows) counts[`${r.state} ${r.wait ?? 'CPU'}`] = (counts[`${r.state} ${r.wait ?? 'CPU'}`] ?? 0) + 1;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await client.end();
+  })();
+  return { stop: async () => { running = false; await loop; return counts; } };
+}
+
+async function apiImport(api: ApiProcess, file: string, databaseUrl: string): Promise<{ seconds: number; peakRss: number; hwm: number; baseRss: number; body: Record<string, unknown> }> {
   const base = `http://127.0.0.1:${api.port}`;
   const headers = { Authorization: `Bearer ${api.token}`, 'Content-Type': 'application/json' };
   const incident = await (await fetch(`${base}/v1/incidents`, { method: 'POST', headers, body: JSON.stringify({ title: 'Benchmark', awareAt: new Date().toISOString() }) })).json() as { ref: string };
@@ -250,6 +275,7 @@ async function apiImport(api: ApiProcess, file: string): Promise<{ seconds: numb
     memory(api.child.pid!).then((m) => (peakRss = Math.max(peakRss, m.rss)), () => undefined);
   }, 100);
   const size = (await stat(file)).size;
+  const waits = sampleWaits(databaseUrl);
   const started = performance.now();
   try {
     const body = await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -266,6 +292,11 @@ async function apiImport(api: ApiProcess, file: string): Promise<{ seconds: numb
       pipeline(createReadStream(file, { highWaterMark: 256 * 1024 }), req).catch(reject);
     });
     const seconds = (performance.now() - started) / 1000;
+    const sampled = await waits.stop();
+    if (process.env.BENCH_WAIT_SAMPLES) {
+      const total = Object.values(sampled).reduce((a, b) => a + b, 0);
+      console.log(`  the api's database session (${total} samples): ${Object.entries(sampled).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${Math.round((100 * n) / total)}%`).join(', ')}`);
+    }
     const m = await memory(api.child.pid!);
     return { seconds, peakRss: Math.max(peakRss, m.rss), hwm: m.hwm, baseRss, body };
   } finally {
@@ -321,7 +352,7 @@ try {
     const c0 = await cpuSnapshot(api.child.pid!);
     const floor = await floorCopy(databaseUrl, file);
     const c1 = await cpuSnapshot(api.child.pid!);
-    const result = await apiImport(api, file);
+    const result = await apiImport(api, file, databaseUrl);
     const c2 = await cpuSnapshot(api.child.pid!);
     const floorCpu = cpuDelta(c0, c1);
     const apiCpu = cpuDelta(c1, c2);
