@@ -14,6 +14,8 @@ interface FrozenCampaign extends NoticeCampaign {
   languages: string[];
   /** E-mail templates by language and salutation form; null when the content cannot be templated. */
   emailTemplates: Map<string, RenderedEmail | null>;
+  /** The notice language for each subject language seen (choosing canonicalises tags, which costs). */
+  languageFor: Map<string | null, string>;
 }
 
 /** Turns a claimed delivery into the message its channel sends, in the subject's language. */
@@ -36,7 +38,7 @@ export class NoticeComposer {
     );
     for (const r of rows) {
       this.campaigns.set(r.id, {
-        defaultLanguage: r.default_language, content: r.content, remediation: r.remediation, incidentRef: r.ref, languages: Object.keys(r.content), emailTemplates: new Map(),
+        defaultLanguage: r.default_language, content: r.content, remediation: r.remediation, incidentRef: r.ref, languages: Object.keys(r.content), emailTemplates: new Map(), languageFor: new Map(),
       });
     }
   }
@@ -81,7 +83,17 @@ export class NoticeComposer {
       campaign,
       { name: d.name, language: d.language, isMinor: d.is_minor, guardianName: d.guardian_name, postalAddress: d.postal_address },
       { noticeUrl: this.noticeUrl(d.notice_token), incidentRef: campaign.incidentRef },
+      { language: this.languageOf(campaign, d.language) },
     );
+  }
+
+  private languageOf(campaign: FrozenCampaign, subjectLanguage: string | null): string {
+    let language = campaign.languageFor.get(subjectLanguage);
+    if (language === undefined) {
+      language = chooseNoticeLanguage(subjectLanguage, campaign.languages, campaign.defaultLanguage);
+      if (campaign.languageFor.size < 10_000) campaign.languageFor.set(subjectLanguage, language);
+    }
+    return language;
   }
 
   /**
@@ -92,7 +104,7 @@ export class NoticeComposer {
     const name = d.name?.trim() || null;
     const substitutions = emailSubstitutions(name, this.noticeUrl(d.notice_token));
     if (!substitutions) return null;
-    const language = chooseNoticeLanguage(d.language, campaign.languages, campaign.defaultLanguage);
+    const language = this.languageOf(campaign, d.language);
     const key = `${language}|${d.is_minor}|${name !== null}`;
     let template = campaign.emailTemplates.get(key);
     if (template === undefined) {
