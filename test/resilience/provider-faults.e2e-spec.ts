@@ -251,11 +251,12 @@ describe('provider faults', () => {
     const bodies = sendgrid.requests.bodies as Array<{ content: Array<{ value: string }>; personalizations: Array<{ custom_args: { delivery_id: string }; substitutions: Record<string, string> }> }>;
     expect(Math.max(...bodies.map((b) => b.personalizations.length))).toBeGreaterThanOrEqual(10);
     for (const body of bodies) {
-      expect(body.content[0]!.value).toContain('%tocsin_url_text%');
+      expect(body.content[0]!.value).toContain('%tocsin_url%');
       for (const p of body.personalizations) {
         const delivery = byDelivery.get(p.custom_args.delivery_id)!;
-        expect(p.substitutions['%tocsin_url_text%']).toMatch(new RegExp(`/n/${delivery.token}$`));
-        expect(p.substitutions['%tocsin_name_html%']).toBe(delivery.name);
+        expect(p.substitutions['%tocsin_url%']).toMatch(new RegExp(`/n/${delivery.token}$`));
+        expect(p.substitutions['%tocsin_name%']).toBe(delivery.name);
+        expect(Object.keys(p.substitutions).sort()).toEqual(['%tocsin_name%', '%tocsin_url%']); // nothing to escape in these
       }
     }
   });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelKind, EmailMessage, OutboundMessage } from '#channels';
 import { Database } from '#database';
 import {
-  chooseNoticeLanguage, emailSubstitutions, type NoticeCampaign, type NoticeContent, prepareNotice, type RemediationBullet, renderEmail, renderEmailTemplate,
+  chooseNoticeLanguage, emailSubstitutions, escapingOf, type NoticeCampaign, type NoticeContent, prepareNotice, type RemediationBullet, renderEmail, renderEmailTemplate,
   type RenderedEmail, renderPush, renderSms,
 } from '#domain';
 import { NOTIFIER_CONFIG } from '../tokens.js';
@@ -102,13 +102,15 @@ export class NoticeComposer {
    */
   private templatedEmail(campaign: FrozenCampaign, d: ClaimedDelivery, to: string): EmailMessage | null {
     const name = d.name?.trim() || null;
-    const substitutions = emailSubstitutions(name, this.noticeUrl(d.notice_token));
+    const url = this.noticeUrl(d.notice_token);
+    const substitutions = emailSubstitutions(name, url);
     if (!substitutions) return null;
     const language = this.languageOf(campaign, d.language);
-    const key = `${language}|${d.is_minor}|${name !== null}`;
+    const escaping = escapingOf(name, url);
+    const key = `${language}|${d.is_minor}|${name !== null}|${escaping.nameEscapes}|${escaping.urlEscapes}`;
     let template = campaign.emailTemplates.get(key);
     if (template === undefined) {
-      template = renderEmailTemplate(campaign, { language, isMinor: d.is_minor, named: name !== null }, campaign.incidentRef);
+      template = renderEmailTemplate(campaign, { language, isMinor: d.is_minor, named: name !== null, ...escaping }, campaign.incidentRef);
       campaign.emailTemplates.set(key, template);
     }
     return template && { deliveryId: String(d.id), to, subject: template.subject, html: template.html, text: template.text, substitutions };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { chooseNoticeLanguage } from './language.js';
 import type { NoticeTexts } from './notice-content.js';
-import { EMAIL_SUBSTITUTION_TAGS, emailSubstitutions, isSubstitutable, renderEmailTemplate } from './email-template.js';
+import { EMAIL_SUBSTITUTION_TAGS, emailSubstitutions, escapingOf, isSubstitutable, renderEmailTemplate } from './email-template.js';
 import { type NoticeCampaign, prepareNotice, renderEmail, type RenderedEmail } from './render.js';
 
 function texts(lang: string, over: Partial<NoticeTexts> = {}): NoticeTexts {
@@ -35,7 +35,7 @@ function perRecipient(name: string | null, language: string | null, isMinor: boo
 function viaTemplate(name: string | null, language: string | null, isMinor: boolean, url: string): RenderedEmail | null {
   const trimmed = name?.trim() || null;
   const chosen = chooseNoticeLanguage(language, Object.keys(campaign.content), campaign.defaultLanguage);
-  const template = renderEmailTemplate(campaign, { language: chosen, isMinor, named: trimmed !== null }, ref);
+  const template = renderEmailTemplate(campaign, { language: chosen, isMinor, named: trimmed !== null, ...escapingOf(trimmed, url) }, ref);
   const substitutions = emailSubstitutions(trimmed, url);
   return template && substitutions ? substitute(template, substitutions) : null;
 }
@@ -66,7 +66,7 @@ describe('e-mail templates with substitutions', () => {
     ['a leading list marker', '- Ana'],
     ['a leading bullet', '•Ana'],
     ['a leading asterisk', '*Ana'],
-    ['a tag of ours', 'x%tocsin_url_text%'],
+    ['a tag of ours', 'x%tocsin_url%'],
     ['a private-use stand-in', 'A\uE000'],
   ])('a name with %s is rendered per recipient (no substitutions)', (_case, name) => {
     expect(isSubstitutable(name)).toBe(false);
@@ -86,22 +86,27 @@ describe('e-mail templates with substitutions', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 
-  it('puts the tags where names and links go, HTML-escaped where the HTML needs it', () => {
-    const template = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true }, ref)!;
-    expect(template.subject).toBe(`[en] ${EMAIL_SUBSTITUTION_TAGS.nameText}: incident ${ref}`);
-    expect(template.html).toContain(`<a href="${EMAIL_SUBSTITUTION_TAGS.urlHtml}">`);
-    expect(template.html).toContain(`Dear ${EMAIL_SUBSTITUTION_TAGS.nameHtml},`);
-    expect(template.text).toContain(`: ${EMAIL_SUBSTITUTION_TAGS.urlText}`);
-    expect(template.html).not.toContain(EMAIL_SUBSTITUTION_TAGS.nameText);
-    expect(template.text).not.toContain(EMAIL_SUBSTITUTION_TAGS.urlHtml);
+  it('puts the tags where names and links go; HTML-escaped forms only where escaping changes the value', () => {
+    const tags = EMAIL_SUBSTITUTION_TAGS;
+    const plain = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true, ...escapingOf('Ana', 'https://n.example/n/abc') }, ref)!;
+    expect(plain.subject).toBe(`[en] ${tags.name}: incident ${ref}`);
+    expect(plain.html).toContain(`<a href="${tags.url}">`);
+    expect(plain.html).toContain(`Dear ${tags.name},`);
+    expect(plain.html + plain.text).not.toMatch(/%tocsin_(name|url)_h%/);
+    expect(emailSubstitutions('Ana', 'https://n.example/n/abc')).toEqual({ [tags.name]: 'Ana', [tags.url]: 'https://n.example/n/abc' });
+
+    const escaping = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true, ...escapingOf('A&B', url) }, ref)!;
+    expect(escaping.html).toContain(`<a href="${tags.urlHtml}">`);
+    expect(escaping.html).toContain(`Dear ${tags.nameHtml},`);
+    expect(escaping.text).toContain(`: ${tags.url}`);
+    expect(escaping.text).not.toContain('_h%');
     expect(emailSubstitutions('A&B', url)).toEqual({
-      [EMAIL_SUBSTITUTION_TAGS.nameHtml]: 'A&amp;B', [EMAIL_SUBSTITUTION_TAGS.nameText]: 'A&B',
-      [EMAIL_SUBSTITUTION_TAGS.urlHtml]: 'https://notice.example/n/0123abcd?x=1&amp;y=2', [EMAIL_SUBSTITUTION_TAGS.urlText]: url,
+      [tags.nameHtml]: 'A&amp;B', [tags.name]: 'A&B', [tags.urlHtml]: 'https://notice.example/n/0123abcd?x=1&amp;y=2', [tags.url]: url,
     });
   });
 
   it('refuses to template a campaign whose own text contains a tag or a stand-in character', () => {
-    const tagged = { ...campaign, content: { en: texts('en', { measuresTaken: 'Literally %tocsin_name_text%.' }) } };
+    const tagged = { ...campaign, content: { en: texts('en', { measuresTaken: 'Literally %tocsin_name%.' }) } };
     const marked = { ...campaign, content: { en: texts('en', { measuresTaken: 'Odd \uE000 char.' }) } };
     expect(renderEmailTemplate(tagged, { language: 'en', isMinor: false, named: true }, ref)).toBeNull();
     expect(renderEmailTemplate(marked, { language: 'en', isMinor: false, named: true }, ref)).toBeNull();

@@ -7,10 +7,12 @@ import { type NoticeCampaign, prepareNotice, renderEmail, type RenderedEmail } f
  * The tags are filled by the provider; `applyEmailSubstitutions` is the same operation for providers without it.
  */
 export const EMAIL_SUBSTITUTION_TAGS = {
-  nameHtml: '%tocsin_name_html%',
-  nameText: '%tocsin_name_text%',
-  urlHtml: '%tocsin_url_html%',
-  urlText: '%tocsin_url_text%',
+  name: '%tocsin_name%',
+  /** The name HTML-escaped, in the HTML part; only in templates for names that escaping changes. */
+  nameHtml: '%tocsin_name_h%',
+  url: '%tocsin_url%',
+  /** Likewise for the link (a public URL with `&` in it). */
+  urlHtml: '%tocsin_url_h%',
 } as const;
 const TAG_PREFIX = '%tocsin_';
 
@@ -19,13 +21,21 @@ const NAME = '\uE000name\uE001';
 const URL_MARK = '\uE000url\uE001';
 const MARK = /[\uE000\uE001]/;
 
-/** Recipients who read the same template: same language, same salutation form. */
+/** Recipients who read the same template: same language, same salutation form, same escaping needs. */
 export interface EmailTemplateShape {
   /** The notice language already chosen for the recipient (see chooseNoticeLanguage). */
   language: string;
   isMinor: boolean;
   /** Whether the recipient has a (non-blank) name. */
   named: boolean;
+  /** Whether HTML escaping changes the name / the link: then the HTML part has tags of its own for them. */
+  nameEscapes?: boolean;
+  urlEscapes?: boolean;
+}
+
+/** The template shape's escaping flags for one recipient (see emailSubstitutions for the values). */
+export function escapingOf(name: string | null, noticeUrl: string): { nameEscapes: boolean; urlEscapes: boolean } {
+  return { nameEscapes: name !== null && escapeHtml(name) !== name, urlEscapes: escapeHtml(noticeUrl) !== noticeUrl };
 }
 
 /**
@@ -42,9 +52,9 @@ export function renderEmailTemplate(campaign: NoticeCampaign, shape: EmailTempla
     { language: shape.language },
   );
   const email = renderEmail(prepared);
+  const tags = EMAIL_SUBSTITUTION_TAGS;
   const tag = (text: string, html: boolean) =>
-    text.replaceAll(NAME, html ? EMAIL_SUBSTITUTION_TAGS.nameHtml : EMAIL_SUBSTITUTION_TAGS.nameText)
-      .replaceAll(URL_MARK, html ? EMAIL_SUBSTITUTION_TAGS.urlHtml : EMAIL_SUBSTITUTION_TAGS.urlText);
+    text.replaceAll(NAME, html && shape.nameEscapes ? tags.nameHtml : tags.name).replaceAll(URL_MARK, html && shape.urlEscapes ? tags.urlHtml : tags.url);
   const template = { subject: tag(email.subject, false), html: tag(email.html, true), text: tag(email.text, false) };
   if (MARK.test(template.subject + template.html + template.text)) return null;
   return template;
@@ -61,14 +71,19 @@ export function isSubstitutable(value: string): boolean {
 
 /**
  * The substitutions for one recipient of a template: `name` as prepared (trimmed, null when blank) and the
- * link to their notice. Null when a value is not substitutable (render that recipient's e-mail in full).
+ * link to their notice; the HTML-escaped forms only where escaping changes them (see escapingOf), which keeps
+ * a thousand-recipient request small. Null when a value is not substitutable (render that e-mail in full).
  */
 export function emailSubstitutions(name: string | null, noticeUrl: string): Record<string, string> | null {
   if (!isSubstitutable(noticeUrl) || (name !== null && !isSubstitutable(name))) return null;
-  const out: Record<string, string> = { [EMAIL_SUBSTITUTION_TAGS.urlHtml]: escapeHtml(noticeUrl), [EMAIL_SUBSTITUTION_TAGS.urlText]: noticeUrl };
+  const tags = EMAIL_SUBSTITUTION_TAGS;
+  const out: Record<string, string> = { [tags.url]: noticeUrl };
+  const url = escapeHtml(noticeUrl);
+  if (url !== noticeUrl) out[tags.urlHtml] = url;
   if (name !== null) {
-    out[EMAIL_SUBSTITUTION_TAGS.nameHtml] = escapeHtml(name);
-    out[EMAIL_SUBSTITUTION_TAGS.nameText] = name;
+    out[tags.name] = name;
+    const html = escapeHtml(name);
+    if (html !== name) out[tags.nameHtml] = html;
   }
   return out;
 }
