@@ -290,8 +290,11 @@ export interface NotifierProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The notifier's heap cap, as `npm start` (scripts/start.ts) runs it. */
+const NOTIFIER_NODE_FLAGS = ['--max-old-space-size=256'];
+
 export function spawnNotifier(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = []): NotifierProcess {
-  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist/apps/notifier/src/main.js')], {
+  const child = spawn(process.execPath, [...NOTIFIER_NODE_FLAGS, ...nodeArgs, path.join(ROOT, 'dist/apps/notifier/src/main.js')], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
