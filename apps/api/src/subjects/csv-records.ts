@@ -8,7 +8,7 @@
  * keeps at most one incomplete record (≤ the line limit) between chunks, and decodes each field once.
  *
  * It hands each record over as byte ranges into the chunk it was read from ({@link CsvRecordSink}), so that
- * the import can turn ordinary rows into COPY text without making a string of every field; `write`/`end`
+ * the import can turn ordinary rows into COPY data without making a string of every field; `write`/`end`
  * give the same records as strings.
  */
 

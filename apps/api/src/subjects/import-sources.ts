@@ -10,8 +10,8 @@ export const MAX_LINE_BYTES = 64 * 1024;
 export type ImportFormat = 'csv' | 'ndjson';
 
 /**
- * The stages that turn the upload's bytes into COPY text ({@link CopyChunk}s, object mode), in file order: each
- * row read is handed to `writer` (validated, written as COPY text or rejected), whose finished chunks follow.
+ * The stages that turn the upload's bytes into COPY data ({@link CopyChunk}s, object mode), in file order: each
+ * row read is handed to `writer` (validated, written as a COPY tuple or rejected), whose finished chunks follow.
  */
 export function importSource(format: ImportFormat, writer: ImportWriter): Transform[] {
   return [format === 'csv' ? new CsvSource(writer) : new NdjsonSource(writer)];
