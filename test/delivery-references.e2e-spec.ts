@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createCampaign, createIncident } from '../bench/support/fanout-fixture.js';
+import { sqlstate } from './support/sqlstate.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 let database: TestDatabase;
@@ -22,15 +23,6 @@ afterAll(async () => {
   await Promise.all([client?.end(), other?.end()]);
   await database?.drop();
 });
-
-async function sqlstate(work: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await work;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
 
 async function campaignWithSubjects(n: number): Promise<{ campaignId: string; subjectIds: string[] }> {
   const incident = await createIncident(client);

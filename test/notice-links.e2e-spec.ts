@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { approveCampaign, createCampaign, createIncident } from '../bench/support/fanout-fixture.js';
+import { sqlstate } from './support/sqlstate.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
 let database: TestDatabase;
@@ -19,15 +20,6 @@ afterAll(async () => {
   await client?.end();
   await database?.drop();
 });
-
-async function sqlstate(work: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await work;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
 
 async function deliveriesWithLinks(n: number): Promise<Array<{ id: string; token: string }>> {
   const incident = await createIncident(client);
