@@ -104,8 +104,9 @@ describe('fan-out', () => {
     const { rows: nobody } = await db.query(`SELECT tried FROM deliveries WHERE campaign_id = $1 AND state = 'unreachable'`, [campaign.id]);
     for (const u of nobody) expect(u.tried).toEqual([expect.objectContaining({ reason: 'no_contact_for_chain' })]);
 
-    const { rows: [c] } = await db.query('SELECT summary, started_at, finished_at FROM notice_campaigns WHERE id = $1', [campaign.id]);
+    const { rows: [c] } = await db.query('SELECT summary, started_at, finished_at, expanded_count FROM notice_campaigns WHERE id = $1', [campaign.id]);
     expect(c.summary.total).toBe(1000);
+    expect(Number(c.expanded_count)).toBe(1000); // kept by the expansion, chunk by chunk
     expect(c.summary.notifiedByChannel).toEqual({ email: 660, sms: 190, push: 100, letter: 40 });
     expect(c.summary.unreachableReasons).toEqual({ none: { no_contact_for_chain: 10 } });
     expect(c.summary.firstSentAt).not.toBeNull();

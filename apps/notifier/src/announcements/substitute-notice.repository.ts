@@ -78,9 +78,9 @@ export class SubstituteNoticeRepository {
     return row?.n ?? 0;
   }
 
-  /** People of a campaign expanded so far (the whole audience once expanded). */
+  /** People of a campaign expanded so far (the whole audience once expanded), as the expansion counts them. */
   async expanded(campaignId: string): Promise<number> {
-    const row = await this.db.one<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE campaign_id = $1`, [campaignId]);
+    const row = await this.db.one<{ n: number }>(`SELECT expanded_count::int AS n FROM notice_campaigns WHERE id = $1`, [campaignId]);
     return row?.n ?? 0;
   }
 

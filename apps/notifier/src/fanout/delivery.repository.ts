@@ -96,8 +96,10 @@ export class DeliveryRepository {
       );
       const done = row!.selected < chunk;
       await tx.rows(
-        `UPDATE notice_campaigns SET expanded_through = coalesce($2, expanded_through), expanded_at = CASE WHEN $3 THEN now() END WHERE id = $1`,
-        [campaign.id, row!.last_id, done],
+        `UPDATE notice_campaigns SET expanded_through = coalesce($2, expanded_through), expanded_at = CASE WHEN $3 THEN now() END,
+                expanded_count = expanded_count + $4
+         WHERE id = $1`,
+        [campaign.id, row!.last_id, done, row!.inserted],
       );
       return { inserted: row!.inserted, done };
     });
