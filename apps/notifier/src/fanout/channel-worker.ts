@@ -14,7 +14,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 interface HeldLease {
   /** Local time by which the lease runs out unless renewed again. */
   until: number;
-  stop(): void;
+  /** Stops renewing; resolves once a renewal already in flight has settled. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -77,7 +78,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     try {
       await this.sendAndRecord(kind, provider, claimed, lease);
     } finally {
-      lease.stop();
+      await lease.stop();
     }
     return true;
   }
@@ -106,6 +107,10 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       outcomes.push(recorded);
     }
     if (configError) await this.deliveries.pauseChannel(kind, provider.name, configError);
+    // A renewal committing while the outcomes are written would give the rows new versions under the update
+    // (which addresses them by ctid) and the outcomes would be skipped: stop renewing first. The lease has at
+    // least two thirds of its time left, and recording gives up before it runs out.
+    await lease.stop();
     await this.record(kind, provider.name, outcomes, lease);
     for (const o of outcomes) {
       if (o.result === 'sent') this.stats.sent++;
@@ -121,11 +126,18 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
    */
   private keepLeased(kind: ChannelKind, ids: number[]): HeldLease {
     const leaseMs = this.config.leaseSeconds * 1000;
-    const lease = { until: Date.now() + leaseMs, stop: () => clearInterval(timer) };
+    let inFlight: Promise<void> = Promise.resolve();
+    const lease: HeldLease = {
+      until: Date.now() + leaseMs,
+      stop: () => {
+        clearInterval(timer);
+        return inFlight;
+      },
+    };
     const timer = setInterval(() => {
       const renewing = Date.now();
-      this.deliveries.renewLeases(ids, this.presence.id, this.config.leaseSeconds).then(
-        () => (lease.until = renewing + leaseMs),
+      inFlight = this.deliveries.renewLeases(ids, this.presence.id, this.config.leaseSeconds).then(
+        () => void (lease.until = renewing + leaseMs),
         (error) => this.logger.warn(`${kind} lease renewal: ${(error as Error).message}`),
       );
     }, Math.max(200, leaseMs / 3));
