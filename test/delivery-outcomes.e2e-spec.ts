@@ -10,38 +10,32 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, Database } from '#database';
 import { approveCampaign, createCampaign, createIncident } from '../bench/support/fanout-fixture.js';
 import { type ClaimedDelivery, DeliveryRepository } from '../apps/notifier/src/fanout/delivery.repository.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { useTestDatabase } from './support/test-database.js';
 
-let database: TestDatabase;
-let client: pg.Client;
+const db = useTestDatabase();
 let dataSource: DataSource;
 let repository: DeliveryRepository;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  dataSource = createDataSource(database.url, 4);
+  dataSource = createDataSource(db.url, 4);
   await dataSource.initialize();
   repository = new DeliveryRepository(new Database(dataSource));
 });
 afterAll(async () => {
   await dataSource?.destroy();
-  await client?.end();
-  await database?.drop();
 });
 
 /** A running, expanded e-mail → SMS campaign of `n` people with both contacts; returns a claimed e-mail batch. */
 async function claimedBatch(n: number, worker: string): Promise<ClaimedDelivery[]> {
-  const incident = await createIncident(client);
-  await client.query(
+  const incident = await createIncident(db.client);
+  await db.client.query(
     `INSERT INTO affected_subjects (incident_id, external_ref, name, email, phone)
      SELECT $1, 'S' || g, 'Person ' || g, 'p' || g || '@example.org', '+4915100' || lpad(g::text, 5, '0') FROM generate_series(1, $2::int) g`,
     [incident.id, n],
   );
-  const campaignId = await createCampaign(client, incident.id, ['email', 'sms']);
-  await approveCampaign(client, campaignId);
-  await client.query(`UPDATE notice_campaigns SET status = 'running', started_at = now() WHERE id = $1`, [campaignId]);
+  const campaignId = await createCampaign(db.client, incident.id, ['email', 'sms']);
+  await approveCampaign(db.client, campaignId);
+  await db.client.query(`UPDATE notice_campaigns SET status = 'running', started_at = now() WHERE id = $1`, [campaignId]);
   const [campaign] = (await repository.runningCampaigns()).filter((c) => c.id === campaignId);
   while (!(await repository.expandChunk(campaign!, 1000))!.done);
   const claimed = await repository.claim('email', n, worker, 60);
@@ -49,7 +43,7 @@ async function claimedBatch(n: number, worker: string): Promise<ClaimedDelivery[
   return claimed;
 }
 
-const stateOf = async (id: number) => (await client.query('SELECT state, channel, step, attempts, tried, lease_owner FROM deliveries WHERE id = $1', [id])).rows[0];
+const stateOf = async (id: number) => (await db.client.query('SELECT state, channel, step, attempts, tried, lease_owner FROM deliveries WHERE id = $1', [id])).rows[0];
 
 describe('recording outcomes', () => {
   it('sent, retry and permanent (next channel) are written in one statement', async () => {
@@ -69,7 +63,7 @@ describe('recording outcomes', () => {
   it('a row another worker now leases is not written', async () => {
     const worker = randomUUID();
     const [a] = await claimedBatch(1, worker);
-    await client.query('UPDATE deliveries SET lease_owner = $2 WHERE id = $1', [a!.id, randomUUID()]);
+    await db.client.query('UPDATE deliveries SET lease_owner = $2 WHERE id = $1', [a!.id, randomUUID()]);
     expect(await repository.recordOutcomes(worker, 'sendgrid', [{ id: a!.id, result: 'sent', reason: null, delayMs: 0, providerMessageId: 'm' }])).toBe(0);
     expect((await stateOf(a!.id)).state).toBe('sending');
   });
@@ -77,7 +71,7 @@ describe('recording outcomes', () => {
   it('a row changed while the statement waits for it is skipped, not overwritten', async () => {
     const worker = randomUUID();
     const [a, b] = await claimedBatch(2, worker);
-    const other = new pg.Client({ connectionString: database.url });
+    const other = new pg.Client({ connectionString: db.url });
     await other.connect();
     try {
       // A webhook's transaction holds row a (delivered) when the outcomes arrive.

@@ -2,34 +2,22 @@
  * notice_links keeps its reference to deliveries with statement-level triggers instead of a foreign key
  * (see migrations/1732400060000-NoticeLinks.ts): the same refusals and clean-ups, checked here.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { describe, expect, it } from '@jest/globals';
 import { approveCampaign, createCampaign, createIncident } from '../bench/support/fanout-fixture.js';
 import { sqlstate } from './support/sqlstate.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { useTestDatabase } from './support/test-database.js';
 
-let database: TestDatabase;
-let client: pg.Client;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.end();
-  await database?.drop();
-});
+const db = useTestDatabase();
 
 async function deliveriesWithLinks(n: number): Promise<Array<{ id: string; token: string }>> {
-  const incident = await createIncident(client);
-  await client.query(
+  const incident = await createIncident(db.client);
+  await db.client.query(
     `INSERT INTO affected_subjects (incident_id, external_ref, email) SELECT $1, 'S' || g, 'p' || g || '@example.org' FROM generate_series(1, $2::int) g`,
     [incident.id, n],
   );
-  const campaignId = await createCampaign(client, incident.id, ['email']);
-  await approveCampaign(client, campaignId);
-  const { rows } = await client.query(
+  const campaignId = await createCampaign(db.client, incident.id, ['email']);
+  await approveCampaign(db.client, campaignId);
+  const { rows } = await db.client.query(
     `WITH ins AS (
        INSERT INTO deliveries (campaign_id, subject_id, state, step, channel, notice_token)
        SELECT $1, s.id, 'queued', 1, 'email', md5(random()::text) || md5(random()::text) FROM affected_subjects s WHERE s.incident_id = $2
@@ -43,27 +31,27 @@ async function deliveriesWithLinks(n: number): Promise<Array<{ id: string; token
 
 describe('notice_links → deliveries', () => {
   it('a link to a delivery that does not exist is refused as a foreign key would (23503), and nothing is written', async () => {
-    expect(await sqlstate(client.query(`INSERT INTO notice_links (token, delivery_id) VALUES ('t-missing', 987654321)`))).toBe('23503');
+    expect(await sqlstate(db.client.query(`INSERT INTO notice_links (token, delivery_id) VALUES ('t-missing', 987654321)`))).toBe('23503');
     const [delivery] = await deliveriesWithLinks(1);
-    const mixed = client.query(`INSERT INTO notice_links (token, delivery_id) VALUES ('t-ok', $1), ('t-bad', 987654321)`, [delivery!.id]);
+    const mixed = db.client.query(`INSERT INTO notice_links (token, delivery_id) VALUES ('t-ok', $1), ('t-bad', 987654321)`, [delivery!.id]);
     expect(await sqlstate(mixed)).toBe('23503');
-    const { rows } = await client.query(`SELECT token FROM notice_links WHERE token IN ('t-ok', 't-bad', 't-missing')`);
+    const { rows } = await db.client.query(`SELECT token FROM notice_links WHERE token IN ('t-ok', 't-bad', 't-missing')`);
     expect(rows).toEqual([]);
   });
 
   it('each token is unique, and links written with their deliveries in one statement are accepted', async () => {
     const made = await deliveriesWithLinks(3);
-    const { rows } = await client.query(`SELECT token, delivery_id::text AS id FROM notice_links WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id`, [made.map((m) => m.id)]);
+    const { rows } = await db.client.query(`SELECT token, delivery_id::text AS id FROM notice_links WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id`, [made.map((m) => m.id)]);
     expect(rows).toEqual(made.map((m) => ({ token: m.token, id: m.id })));
-    expect(await sqlstate(client.query(`INSERT INTO notice_links (token, delivery_id) VALUES ($1, $2)`, [made[0]!.token, made[1]!.id]))).toBe('23505');
+    expect(await sqlstate(db.client.query(`INSERT INTO notice_links (token, delivery_id) VALUES ($1, $2)`, [made[0]!.token, made[1]!.id]))).toBe('23505');
   });
 
   it('deleting deliveries deletes their links; truncating deliveries truncates the links', async () => {
     const made = await deliveriesWithLinks(4);
-    await client.query('DELETE FROM deliveries WHERE id = ANY($1::bigint[])', [[made[0]!.id, made[1]!.id]]);
-    const left = await client.query(`SELECT delivery_id::text AS id FROM notice_links WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id`, [made.map((m) => m.id)]);
+    await db.client.query('DELETE FROM deliveries WHERE id = ANY($1::bigint[])', [[made[0]!.id, made[1]!.id]]);
+    const left = await db.client.query(`SELECT delivery_id::text AS id FROM notice_links WHERE delivery_id = ANY($1::bigint[]) ORDER BY delivery_id`, [made.map((m) => m.id)]);
     expect(left.rows.map((r) => r.id)).toEqual([made[2]!.id, made[3]!.id]);
-    await client.query('TRUNCATE deliveries CASCADE');
-    expect((await client.query('SELECT count(*)::int AS n FROM notice_links')).rows[0].n).toBe(0);
+    await db.client.query('TRUNCATE deliveries CASCADE');
+    expect((await db.client.query('SELECT count(*)::int AS n FROM notice_links')).rows[0].n).toBe(0);
   });
 });

@@ -3,24 +3,12 @@
  * and outcome statements) against the domain rule it mirrors (`reachableChannels`), on every combination of
  * contact details, minor or not, for every chain order and starting step.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { describe, expect, it } from '@jest/globals';
 import { reachableChannels, type ReachableSubject } from '#domain';
 import { createIncident } from '../bench/support/fanout-fixture.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { useTestDatabase } from './support/test-database.js';
 
-let database: TestDatabase;
-let client: pg.Client;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-});
-afterAll(async () => {
-  await client?.end();
-  await database?.drop();
-});
+const db = useTestDatabase();
 
 const NOTICE_TO_SUBJECT = { email: 'email', sms: 'phone', push: 'push', letter: 'postal' } as const;
 type NoticeChannel = keyof typeof NOTICE_TO_SUBJECT;
@@ -51,14 +39,14 @@ describe('next_reachable_step (SQL) agrees with reachableChannels (domain)', () 
         guardianPhone: bits & 64 ? `+4915200${String(bits).padStart(5, '0')}` : null,
       });
     }
-    const incident = await createIncident(client);
-    await client.query(
+    const incident = await createIncident(db.client);
+    await db.client.query(
       `INSERT INTO affected_subjects (incident_id, external_ref, email, phone, push_tokens, postal_address, is_minor, guardian_email, guardian_phone)
        SELECT $1, 'S' || s.n, s.email, s.phone, s."pushTokens", s."postalAddress", s."isMinor", s."guardianEmail", s."guardianPhone"
        FROM json_to_recordset($2) AS s(n int, email text, phone text, "pushTokens" text[], "postalAddress" text, "isMinor" boolean, "guardianEmail" text, "guardianPhone" text)`,
       [incident.id, JSON.stringify(subjects.map((s, i) => ({ n: i + 1, ...s })))],
     );
-    const { rows } = await client.query<{ ref: string; chain: string[]; after: number; step: number | null }>(
+    const { rows } = await db.client.query<{ ref: string; chain: string[]; after: number; step: number | null }>(
       `SELECT s.external_ref AS ref, c.chain, a.after, next_reachable_step(c.chain, a.after, s) AS step
        FROM affected_subjects s, unnest($2::text[]) AS c0(chain_text), LATERAL (SELECT string_to_array(c0.chain_text, ',') AS chain) c,
             generate_series(0, 4) AS a(after)

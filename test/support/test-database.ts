@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from '@jest/globals';
+import pg from 'pg';
 import { createDataSource, dropDatabase, ensureDatabase, migrate, withDatabase } from '#database';
 
 export interface TestDatabase {
@@ -17,4 +19,23 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await migrate(dataSource);
   await dataSource.destroy();
   return { url, drop: () => dropDatabase(url) };
+}
+
+/**
+ * A database of its own and a connected client for the tests of one file: call at the top level of the file
+ * (it registers the beforeAll/afterAll that create, connect, disconnect and drop), read the fields in tests.
+ */
+export function useTestDatabase(): { readonly url: string; readonly client: pg.Client } {
+  const handle = {} as { url: string; client: pg.Client; database: TestDatabase };
+  beforeAll(async () => {
+    handle.database = await createTestDatabase();
+    handle.url = handle.database.url;
+    handle.client = new pg.Client({ connectionString: handle.url });
+    await handle.client.connect();
+  });
+  afterAll(async () => {
+    await handle.client?.end();
+    await handle.database?.drop();
+  });
+  return handle;
 }
