@@ -21,8 +21,7 @@
  * Without BENCH_DATABASE_URL it starts an embedded PostgreSQL (durable, fsync on) in a temporary directory.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +35,7 @@ import { createDataSource, Database, ensureDatabase, migrate, startEmbeddedDatab
 import { type ClaimedDelivery, DeliveryRepository } from '../apps/notifier/src/fanout/delivery.repository.js';
 import { AddressMissing, NoticeComposer } from '../apps/notifier/src/fanout/notice-composer.js';
 import { type NotifierConfig, notifierConfigFromEnv } from '../apps/notifier/src/notifier-config.js';
+import { cpuOf, postgresCpu } from './support/cpu.js';
 import {
   approveCampaign, BOUNCE_DOMAIN, type Channel, createCampaign, deliveryFigures, NOTICE_CONTENT, seedAudience, spawnNotifier, startStubsProcess,
   type StubProvider, type StubsProcess, stubChannelEnv, subjectOf, waitForNotifier, waitUntil,
@@ -64,35 +64,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 
 // ---------------------------------------------------------------------------------------------------------
-// CPU seconds per process, from /proc (utime + stime, and for PostgreSQL its exited and live backends).
-
-const TICKS = 100;
-async function cpuOf(pid: number, withChildren = false): Promise<number> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    // Fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-    return (f[11]! + f[12]! + (withChildren ? f[13]! + f[14]! : 0)) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-async function postgresCpu(dataDir: string | undefined): Promise<number> {
-  if (!dataDir || !existsSync(path.join(dataDir, 'pg/postmaster.pid'))) return NaN;
-  const postmaster = Number((await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0]);
-  let total = await cpuOf(postmaster, true);
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += await cpuOf(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
+// Where the CPU goes: the notifier (or this process), the stubs, PostgreSQL (bench/support/cpu.ts).
 
 interface CpuSplit {
   process: number;

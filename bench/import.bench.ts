@@ -15,8 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +25,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createDataSource, ensureDatabase, freePort, migrate, startEmbeddedDatabase, withDatabase, type EmbeddedDatabase } from '#database';
+import { cpuOf, postgresCpu } from './support/cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -151,36 +151,6 @@ async function floorCopy(url: string, file: string): Promise<number> {
   } finally {
     await client.end();
   }
-}
-
-// CPU seconds per process, from /proc (utime + stime; for PostgreSQL the postmaster, its exited and live backends).
-const TICKS = 100;
-async function cpuOf(pid: number, withChildren = false): Promise<number> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ').map(Number);
-    // Fields after the command: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-    return (f[11]! + f[12]! + (withChildren ? f[13]! + f[14]! : 0)) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-/** PostgreSQL's CPU seconds so far, when it is the embedded server this benchmark started (else NaN). */
-async function postgresCpu(dataDir: string | undefined): Promise<number> {
-  if (!dataDir || !existsSync(path.join(dataDir, 'pg/postmaster.pid'))) return NaN;
-  const postmaster = Number((await readFile(path.join(dataDir, 'pg/postmaster.pid'), 'utf8')).split('\n')[0]);
-  let total = await cpuOf(postmaster, true);
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = await readFile(`/proc/${entry}/stat`, 'utf8');
-      if (Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += await cpuOf(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return total;
 }
 
 interface CpuSplit {
