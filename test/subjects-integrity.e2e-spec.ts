@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { sqlstate } from './support/sqlstate.js';
 
 /**
  * affected_subjects.incident_id → incidents is kept by statement-level triggers instead of a foreign key
@@ -30,15 +31,6 @@ async function newIncident(c: pg.Client = sql): Promise<string> {
 
 function insertSubject(c: pg.Client, incidentId: string, ref: string) {
   return c.query('INSERT INTO affected_subjects (incident_id, external_ref) VALUES ($1, $2)', [incidentId, ref]);
-}
-
-async function sqlstate(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
 }
 
 async function subjectsOf(incidentId: string): Promise<number> {
