@@ -42,6 +42,19 @@ describe('Twilio through the twilio SDK', () => {
     expect(stub.accepted()).toEqual(new Map([['s-0', 1], ['s-1', 1]]));
   });
 
+  it('puts delivery_id into a callback URL that has a query of its own, as URL.searchParams would', async () => {
+    const callback = 'https://hooks.example.org/twilio?tenant=a%20b&delivery_id=old#frag';
+    const withQuery = twilioProvider({ statusCallbackUrl: callback });
+    try {
+      await withQuery.send([{ deliveryId: 'x 1&2', to: '+4915100000001', body: 'notice' }]);
+      const expected = new URL(callback);
+      expected.searchParams.set('delivery_id', 'x 1&2');
+      expect((stub.requests.recent[0]!.body as { StatusCallback: string }).StatusCallback).toBe(expected.href);
+    } finally {
+      await withQuery.close();
+    }
+  });
+
   it('uses a Messaging Service when configured', async () => {
     const viaService = twilioProvider({ from: undefined, messagingServiceSid: `MG${'ab'.repeat(16)}`, statusCallbackUrl: undefined });
     const [outcome] = await viaService.send(sms(1));
