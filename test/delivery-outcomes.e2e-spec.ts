@@ -3,7 +3,7 @@
  * writes, and what it refuses to write — rows this worker no longer leases, and rows someone else changed while
  * the statement ran (a webhook that overtook the send; the row is addressed by ctid, so a new version is skipped).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -21,9 +21,7 @@ beforeAll(async () => {
   await dataSource.initialize();
   repository = new DeliveryRepository(new Database(dataSource));
 });
-afterAll(async () => {
-  await dataSource?.destroy();
-});
+db.beforeDrop(() => dataSource.destroy());
 
 /** A running, expanded e-mail → SMS campaign of `n` people with both contacts; returns a claimed e-mail batch. */
 async function claimedBatch(n: number, worker: string): Promise<ClaimedDelivery[]> {

@@ -3,7 +3,7 @@
  * (migrations/1732400062000-DeliveryReferenceChecks.ts): the same refusals, and the concurrent case a
  * foreign key's row locks covered.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { createCampaign, createIncident } from '../bench/support/fanout-fixture.js';
 import { sqlstate } from './support/sqlstate.js';
@@ -16,9 +16,7 @@ beforeAll(async () => {
   other = new pg.Client({ connectionString: db.url });
   await other.connect();
 });
-afterAll(async () => {
-  await other?.end();
-});
+db.beforeDrop(() => other.end());
 
 async function campaignWithSubjects(n: number): Promise<{ campaignId: string; subjectIds: string[] }> {
   const incident = await createIncident(db.client);

@@ -24,9 +24,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /**
  * A database of its own and a connected client for the tests of one file: call at the top level of the file
  * (it registers the beforeAll/afterAll that create, connect, disconnect and drop), read the fields in tests.
+ * Other connections a file opens are closed through `beforeDrop` (afterAll hooks run in declaration order,
+ * so a file's own afterAll would run after the drop, which terminates them).
  */
-export function useTestDatabase(): { readonly url: string; readonly client: pg.Client } {
-  const handle = {} as { url: string; client: pg.Client; database: TestDatabase };
+export function useTestDatabase(): { readonly url: string; readonly client: pg.Client; beforeDrop(close: () => Promise<unknown>): void } {
+  const closers: Array<() => Promise<unknown>> = [];
+  const handle = { beforeDrop: (close: () => Promise<unknown>) => void closers.push(close) } as {
+    url: string; client: pg.Client; database: TestDatabase; beforeDrop(close: () => Promise<unknown>): void;
+  };
   beforeAll(async () => {
     handle.database = await createTestDatabase();
     handle.url = handle.database.url;
@@ -34,6 +39,7 @@ export function useTestDatabase(): { readonly url: string; readonly client: pg.C
     await handle.client.connect();
   });
   afterAll(async () => {
+    for (const close of closers.reverse()) await close();
     await handle.client?.end();
     await handle.database?.drop();
   });
