@@ -3,6 +3,7 @@ import { confirmsPlainEmail, SUBJECT_FIELDS, validateSubjectRow, type SubjectFie
 import { subjectTupleBound, tuplePrefix, writeSubjectTuple } from './copy-binary.js';
 import { type CsvFields, CsvRecordReader } from './csv-records.js';
 import { CsvRowEncoder, plainEmailBytes, whiteSpaceAt } from './csv-rows.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 /**
  * The fast path must never decide differently from the ordinary one: for every row it accepts, the ordinary
@@ -13,15 +14,6 @@ import { CsvRowEncoder, plainEmailBytes, whiteSpaceAt } from './csv-rows.js';
  */
 
 const INCIDENT = '2f1c3a4b-5d6e-4f70-8192-a3b4c5d6e7f8';
-
-/** A deterministic generator: the same rows on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -162,7 +154,7 @@ const EDGES: Partial<Record<SubjectField, string[]>> = {
 
 describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
   it('takes the fast path for nearly every realistic row, writing exactly what the ordinary path writes', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const seen = { fast: 0, ok: 0 };
     for (let i = 0; i < 20_000; i++) {
       const row = realisticRow(next, i);
@@ -176,7 +168,7 @@ describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
   });
 
   it('never differs on rows mutated with white space, controls, quotes, separators and non-ASCII characters', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const seen = { fast: 0, ok: 0, rejected: 0 };
     for (let i = 0; i < 60_000; i++) {
       const row = realisticRow(next, i);
@@ -197,7 +189,7 @@ describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
   });
 
   it('never differs at the edges of each field (lengths, vocabularies, shapes)', () => {
-    const next = random(13);
+    const next = seededRandom(13);
     let fast = 0;
     for (const [field, values] of Object.entries(EDGES) as [SubjectField, string[]][]) {
       for (const value of values) {
@@ -217,7 +209,7 @@ describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
   });
 
   it('never differs with columns missing, in another order, or in snake_case order of the file', () => {
-    const next = random(17);
+    const next = seededRandom(17);
     for (let i = 0; i < 5_000; i++) {
       const others = ALL.filter((f) => f !== 'externalRef' && next() < 0.6);
       const header = [...others, 'externalRef' as const].sort(() => next() - 0.5);
@@ -232,7 +224,7 @@ describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
     const bad = [[0xc3], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xf5, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xff], [0xe2, 0x80], [0xdf]];
     for (const bytes of bad) {
       for (const field of ALL) {
-        const row = realisticRow(random(19), 1);
+        const row = realisticRow(seededRandom(19), 1);
         const parts = ALL.map((f) => Buffer.from(csvField(row[f])));
         const k = ALL.indexOf(field);
         parts[k] = Buffer.concat([Buffer.from('X'), Buffer.from(bytes), Buffer.from('Y')]);
@@ -240,7 +232,7 @@ describe('CsvRowEncoder against validateSubjectRow + subjectCopyLine', () => {
         expect(compare(ALL, record).fast).toBe(false);
       }
     }
-    const row = realisticRow(random(23), 2);
+    const row = realisticRow(seededRandom(23), 2);
     row.name = 'Dwayne "The Rock" Johnson';
     expect(compare(ALL, ALL.map((f) => row[f]))).toEqual({ fast: false, ok: true });
   });
@@ -260,7 +252,7 @@ describe('whiteSpaceAt', () => {
 
 describe('plainEmailBytes', () => {
   it('decides exactly as confirmsPlainEmail on plain, mutated and random addresses', () => {
-    const next = random(29);
+    const next = seededRandom(29);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const run = (chars: string, min: number, max: number) => {
       let s = '';

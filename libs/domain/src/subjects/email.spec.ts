@@ -1,16 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import validator from 'validator';
 import { confirmsPlainEmail, isEmailAddress } from './email.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 /** A deterministic generator: the same addresses on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
 // Letters and digits weigh most, so that about half the generated addresses are valid.
 const LOCAL_CHARS = "abcdefghijXYZ0123456789abcdefghij.!#$%&'*+/=?^_`{|}~-";
 const DOMAIN_CHARS = 'abcdefghijklmnopqrstuvwXYZ0123456789-._';
@@ -20,7 +13,7 @@ const TLDS = ['com', 'de', 'org', 'CO', 'x', 'c0m', '123', 'xn--p1ai', 'museum',
 
 describe('isEmailAddress', () => {
   it('decides exactly as validator.isEmail on plain, mutated and random addresses', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const run = (chars: string, min: number, max: number) => {
       let s = '';

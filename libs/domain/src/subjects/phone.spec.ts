@@ -3,19 +3,12 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import metadataJson from 'libphonenumber-js/max/metadata';
 import examples from 'libphonenumber-js/mobile/examples';
 import { confirmsValidE164, isE164PhoneNumber } from './phone.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 /** A deterministic generator: the same numbers on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
 describe('isE164PhoneNumber', () => {
   it('decides exactly as libphonenumber-js on real-looking and random numbers of every calling code', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const digits = (n: number) => Array.from({ length: Math.max(n, 0) }, () => Math.floor(next() * 10)).join('');
     const numbers: string[] = [];
     // Each country's example mobile number with its tail replaced, sometimes one digit shorter or longer.
