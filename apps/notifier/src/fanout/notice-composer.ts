@@ -106,7 +106,7 @@ export class NoticeComposer {
     const substitutions = emailSubstitutions(name, url);
     if (!substitutions) return null;
     const language = this.languageOf(campaign, d.language);
-    const escaping = escapingOf(name, url);
+    const escaping = escapingOf(substitutions);
     const key = `${language}|${d.is_minor}|${name !== null}|${escaping.nameEscapes}|${escaping.urlEscapes}`;
     let template = campaign.emailTemplates.get(key);
     if (template === undefined) {

@@ -35,9 +35,10 @@ function perRecipient(name: string | null, language: string | null, isMinor: boo
 function viaTemplate(name: string | null, language: string | null, isMinor: boolean, url: string): RenderedEmail | null {
   const trimmed = name?.trim() || null;
   const chosen = chooseNoticeLanguage(language, Object.keys(campaign.content), campaign.defaultLanguage);
-  const template = renderEmailTemplate(campaign, { language: chosen, isMinor, named: trimmed !== null, ...escapingOf(trimmed, url) }, ref);
   const substitutions = emailSubstitutions(trimmed, url);
-  return template && substitutions ? substitute(template, substitutions) : null;
+  if (!substitutions) return null;
+  const template = renderEmailTemplate(campaign, { language: chosen, isMinor, named: trimmed !== null, ...escapingOf(substitutions) }, ref);
+  return template && substitute(template, substitutions);
 }
 
 describe('e-mail templates with substitutions', () => {
@@ -88,14 +89,14 @@ describe('e-mail templates with substitutions', () => {
 
   it('puts the tags where names and links go; HTML-escaped forms only where escaping changes the value', () => {
     const tags = EMAIL_SUBSTITUTION_TAGS;
-    const plain = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true, ...escapingOf('Ana', 'https://n.example/n/abc') }, ref)!;
+    const plain = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true, ...escapingOf(emailSubstitutions('Ana', 'https://n.example/n/abc')!) }, ref)!;
     expect(plain.subject).toBe(`[en] ${tags.name}: incident ${ref}`);
     expect(plain.html).toContain(`<a href="${tags.url}">`);
     expect(plain.html).toContain(`Dear ${tags.name},`);
     expect(plain.html + plain.text).not.toMatch(/%tocsin_(name|url)_h%/);
     expect(emailSubstitutions('Ana', 'https://n.example/n/abc')).toEqual({ [tags.name]: 'Ana', [tags.url]: 'https://n.example/n/abc' });
 
-    const escaping = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true, ...escapingOf('A&B', url) }, ref)!;
+    const escaping = renderEmailTemplate(campaign, { language: 'en', isMinor: false, named: true, ...escapingOf(emailSubstitutions('A&B', url)!) }, ref)!;
     expect(escaping.html).toContain(`<a href="${tags.urlHtml}">`);
     expect(escaping.html).toContain(`Dear ${tags.nameHtml},`);
     expect(escaping.text).toContain(`: ${tags.url}`);

@@ -33,9 +33,9 @@ export interface EmailTemplateShape {
   urlEscapes?: boolean;
 }
 
-/** The template shape's escaping flags for one recipient (see emailSubstitutions for the values). */
-export function escapingOf(name: string | null, noticeUrl: string): { nameEscapes: boolean; urlEscapes: boolean } {
-  return { nameEscapes: name !== null && escapeHtml(name) !== name, urlEscapes: escapeHtml(noticeUrl) !== noticeUrl };
+/** The template shape's escaping flags that go with one recipient's substitutions (see emailSubstitutions). */
+export function escapingOf(substitutions: Readonly<Record<string, string>>): { nameEscapes: boolean; urlEscapes: boolean } {
+  return { nameEscapes: EMAIL_SUBSTITUTION_TAGS.nameHtml in substitutions, urlEscapes: EMAIL_SUBSTITUTION_TAGS.urlHtml in substitutions };
 }
 
 /**
