@@ -9,7 +9,7 @@
  *     (VmHWM), CPU seconds per process (notifier, stubs, PostgreSQL) to show where the time goes;
  *  2. the floor: the same provider classes and SDKs, the same rendering, batch sizes and concurrency, from
  *     an in-memory list of the same people (no database), in this process;
- *  phases: the notifier's own work without sending (expand, claim, render, record through its repository and
+ *  phases: the notifier's own work without sending (expand and lease, render, record through its repository and
  *     composer, one loop) on min(N, 100,000) people, per 1,000 recipients: where its time goes besides the SDKs;
  *  3. the conventional way: pg-boss, one job per recipient and channel, a worker that sends each job on
  *     its own through the same providers (fallback as a new job), on M ≤ N people (default min(N, 100,000)),
@@ -17,6 +17,8 @@
  *
  * NOTIFIER_BATCH_SIZE / NOTIFIER_CONCURRENCY (and any NOTIFIER_* variable) apply to all three, and so does
  * TWILIO_CONCURRENCY (64 unless set: SMS calls in flight at once).
+ * The notifier runs with the node flags `npm start` gives it (apps/notifier/src/node-flags.ts); `npm run bench:fanout`
+ * gives this process (the floor, pg-boss) the same young-generation size, so that neither side wins on GC tuning.
  * BENCH_NOTIFIER_NODE_ARGS adds node flags to the notifier, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
  * Without BENCH_DATABASE_URL it starts an embedded PostgreSQL (durable, fsync on) in a temporary directory.
  */
@@ -210,7 +212,7 @@ async function runFloor(providers: ChannelProviders, composer: NoticeComposer, n
 // Where the notifier's own time goes: its database statements and rendering, one after the other with
 // nothing sent (every outcome 'sent'), on a fresh campaign of P people.
 
-async function runPhases(url: string, client: pg.Client, providers: ChannelProviders, p: number): Promise<Record<'expand' | 'claim' | 'render' | 'record', number>> {
+async function runPhases(url: string, client: pg.Client, providers: ChannelProviders, p: number): Promise<Record<'expand' | 'render' | 'record', number>> {
   const audience = await seedAudience(client, p);
   const campaignId = await createCampaign(client, audience.incidentId, CHAIN);
   await approveCampaign(client, campaignId);
@@ -219,7 +221,7 @@ async function runPhases(url: string, client: pg.Client, providers: ChannelProvi
   await dataSource.initialize();
   const repository = new DeliveryRepository(new Database(dataSource));
   const composer = await offlineComposer(tuning, campaignId);
-  const ms = { expand: 0, claim: 0, render: 0, record: 0 };
+  const ms = { expand: 0, render: 0, record: 0 };
   const timed = async <T>(phase: keyof typeof ms, work: () => Promise<T> | T): Promise<T> => {
     const t = performance.now();
     try {
@@ -229,24 +231,21 @@ async function runPhases(url: string, client: pg.Client, providers: ChannelProvi
     }
   };
   try {
-    const [campaign] = (await repository.runningCampaigns()).filter((c) => c.id === campaignId);
-    while (!(await timed('expand', () => repository.expandChunk(campaign!, tuning.expandChunk)))!.done);
     const worker = randomUUID();
-    for (const kind of CHANNEL_KINDS) {
-      const limit = limitOf(providers[kind] as ChannelProvider);
-      for (;;) {
-        const claimed = await timed('claim', () => repository.claim(kind, limit, worker, 60));
-        if (claimed.length === 0) break;
-        await timed('render', () => claimed.forEach((d) => {
-          try {
-            composer.compose(d);
-          } catch {
-            // counted as rendered
-          }
-        }));
-        const outcomes = claimed.map((d) => ({ id: d.id, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: 'x' }));
-        await timed('record', () => repository.recordOutcomes(worker, (providers[kind] as ChannelProvider).name, outcomes));
-      }
+    for (;;) {
+      const expanded = await timed('expand', () => repository.expandLeased(campaignId, tuning.expandChunk, worker, 60, []));
+      if (!expanded) break;
+      const claimed = expanded.claimed;
+      await timed('render', () => claimed.forEach((d) => {
+        try {
+          composer.compose(d);
+        } catch {
+          // counted as rendered
+        }
+      }));
+      const outcomes = claimed.map((d) => ({ id: d.id, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: 'x', provider: (providers[d.channel] as ChannelProvider).name }));
+      await timed('record', () => repository.recordOutcomes(worker, outcomes));
+      if (expanded.done) break;
     }
   } finally {
     await dataSource.destroy();
@@ -437,9 +436,9 @@ try {
   if (!values['skip-phases']) {
     const p = Math.min(N, 100_000);
     const phases = await runPhases(url, client, providers, p);
-    const total = phases.expand + phases.claim + phases.render + phases.record;
+    const total = phases.expand + phases.render + phases.record;
     const per = (v: number) => `${((v / p) * 1000).toFixed(0)} ms`;
-    console.log(`notifier's own work per 1,000 recipients (${fmt(p)} people, one loop, nothing sent): expand ${per(phases.expand)}, claim ${per(phases.claim)}, `
+    console.log(`notifier's own work per 1,000 recipients (${fmt(p)} people, one loop, nothing sent): expand and lease ${per(phases.expand)}, `
       + `render ${per(phases.render)}, record ${per(phases.record)}; total ${per(total)} = ${fmt(p / (total / 1000))} recipients/s on one loop `
       + `(sending: see the floor)`);
   }

@@ -7,6 +7,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDataSource, ensureDatabase, migrate, startEmbeddedDatabase, withDatabase, type EmbeddedDatabase } from '#database';
+import { NOTIFIER_NODE_FLAGS } from '../apps/notifier/src/node-flags.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -31,8 +32,7 @@ console.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'sche
 const children: ChildProcess[] = [];
 let stopping = false;
 function run(name: string, entry: string): void {
-  // The notifier's live heap stays under 100 MB; a cap keeps V8 from hoarding garbage during a large fan-out.
-  const execArgv = name === 'notifier' ? ['--max-old-space-size=256'] : [];
+  const execArgv = name === 'notifier' ? [...NOTIFIER_NODE_FLAGS] : [];
   const child = fork(path.join(root, entry), [], { env: { ...process.env, DATABASE_URL: databaseUrl }, execArgv });
   children.push(child);
   child.on('exit', (code, signal) => {

@@ -23,6 +23,7 @@ import type pg from 'pg';
 import { campaignContentHash, type NoticeContent } from '#domain';
 import type { Sql } from '#database';
 import { campaignSummary, type CampaignSummary } from '#records';
+import { NOTIFIER_NODE_FLAGS } from '../../apps/notifier/src/node-flags.js';
 
 /** The repository root (this file runs from bench/support or dist/bench/support). */
 export const ROOT = (() => {
@@ -289,9 +290,6 @@ export interface NotifierProcess {
   peakRssMb(): Promise<number>;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
-
-/** The notifier's heap cap, as `npm start` (scripts/start.ts) runs it. */
-const NOTIFIER_NODE_FLAGS = ['--max-old-space-size=256'];
 
 export function spawnNotifier(databaseUrl: string, env: Record<string, string>, nodeArgs: string[] = []): NotifierProcess {
   const child = spawn(process.execPath, [...NOTIFIER_NODE_FLAGS, ...nodeArgs, path.join(ROOT, 'dist/apps/notifier/src/main.js')], {

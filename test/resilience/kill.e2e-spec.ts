@@ -16,10 +16,12 @@ import { checkAgainstStubs, deliveryRows, expectNoContactData } from './support.
 const PEOPLE = 100_000;
 const KILLS = 4;
 const BATCH = 250;
+const EXPAND = 500;
 const CONCURRENCY = 2;
-// What one process can have in flight at a stub when it dies: per channel (e-mail, SMS, push), its loops'
-// batches, each at most BATCH (every provider's own cap is larger).
-const IN_FLIGHT_PER_KILL = CONCURRENCY * (BATCH + BATCH + BATCH);
+// What one process can have in flight at a stub when it dies: its audience loops' expanded parts (EXPAND people
+// each, all channels) and, per channel (e-mail, SMS, push), its queue loops' batches, each at most BATCH
+// (every provider's own cap is larger).
+const IN_FLIGHT_PER_KILL = CONCURRENCY * EXPAND + CONCURRENCY * (BATCH + BATCH + BATCH);
 // Letters go to the print queue (no stub) but are leased too.
 const LEASED_PER_KILL = IN_FLIGHT_PER_KILL + CONCURRENCY * BATCH;
 
@@ -52,6 +54,7 @@ describe('a notifier killed with SIGKILL mid-campaign', () => {
       ...stubChannelEnv(stubs.urls),
       NOTIFIER_LEASE_SECONDS: '2',
       NOTIFIER_BATCH_SIZE: String(BATCH),
+      NOTIFIER_EXPAND_CHUNK: String(EXPAND),
       NOTIFIER_CONCURRENCY: String(CONCURRENCY),
       NOTIFIER_TICK_MS: '100',
     };

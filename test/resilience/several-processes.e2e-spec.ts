@@ -39,7 +39,7 @@ describe('several notifier processes on one campaign', () => {
     await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
     const campaignId = await createCampaign(client, audience.incidentId);
     // Small batches so the three processes interleave many claims.
-    const env = { ...stubChannelEnv(stubs.urls), NOTIFIER_BATCH_SIZE: '200', NOTIFIER_TICK_MS: '100', NOTIFIER_EXPAND_CHUNK: '5000' };
+    const env = { ...stubChannelEnv(stubs.urls), NOTIFIER_BATCH_SIZE: '200', NOTIFIER_TICK_MS: '100', NOTIFIER_EXPAND_CHUNK: '500' };
     for (let i = 0; i < 3; i++) processes.push(spawnNotifier(database.url, env));
     for (const p of processes) await waitForNotifier(client, p);
     const workers = (await client.query('SELECT id FROM notifier_workers WHERE stopped_at IS NULL')).rows.map((r) => r.id as string);

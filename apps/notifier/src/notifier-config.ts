@@ -11,6 +11,7 @@ export interface NotifierConfig {
   concurrency: number;
   leaseSeconds: number;
   idleMs: number;
+  /** People an audience loop expands, leases and sends at a time (each channel's share in its own batches). */
   expandChunk: number;
   tickMs: number;
   retry: RetryPolicy;
@@ -30,7 +31,7 @@ export function notifierConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl = env.
     concurrency: int('NOTIFIER_CONCURRENCY', 2),
     leaseSeconds: int('NOTIFIER_LEASE_SECONDS', 60),
     idleMs: int('NOTIFIER_IDLE_MS', 100),
-    expandChunk: int('NOTIFIER_EXPAND_CHUNK', 20_000),
+    expandChunk: int('NOTIFIER_EXPAND_CHUNK', 2000),
     tickMs: int('NOTIFIER_TICK_MS', 200),
     retry: {
       maxAttempts: int('NOTIFIER_RETRY_MAX_ATTEMPTS', DEFAULT_RETRY_POLICY.maxAttempts),

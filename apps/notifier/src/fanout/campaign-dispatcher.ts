@@ -6,13 +6,10 @@ import { NOTIFIER_CONFIG } from '../tokens.js';
 import { campaignSummary } from '#records';
 import { DeliveryRepository } from './delivery.repository.js';
 
-/** Subjects in the first expansion chunk of a campaign (see `tick`). */
-const FIRST_CHUNK = 100;
-
 /**
- * The campaign life cycle on the notifier side, on a short tick: start approved campaigns, expand their
- * audiences chunk by chunk (so the first notices leave at once, whatever the size), stop cancelled ones,
- * requeue the work of dead workers, and close finished campaigns with their summary.
+ * The campaign life cycle on the notifier side, on a short tick: start approved campaigns (the channel
+ * worker's audience loops then expand and send them part by part), stop cancelled ones, requeue the work of
+ * dead workers, and close finished campaigns with their summary.
  */
 @Injectable()
 export class CampaignDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -51,20 +48,6 @@ export class CampaignDispatcher implements OnApplicationBootstrap, OnApplication
         this.logger.log(`campaign ${c.id} started`);
       }
     });
-    // Expand for a bounded time per tick so cancellations, reaping and completion keep their pace.
-    const budgetEnds = Date.now() + 500;
-    for (const campaign of await this.deliveries.runningCampaigns()) {
-      let expanded = campaign.expanded_at !== null;
-      // A campaign's first chunk is small: a full chunk takes most of a second to insert, and the
-      // first notices should leave within a second of approval.
-      let chunk = campaign.expanded_through === 0 ? Math.min(FIRST_CHUNK, this.config.expandChunk) : this.config.expandChunk;
-      while (!expanded && Date.now() < budgetEnds) {
-        const result = await this.deliveries.expandChunk(campaign, chunk);
-        if (!result) break;
-        expanded = result.done;
-        chunk = this.config.expandChunk;
-      }
-    }
     await this.deliveries.cancelQueued();
     const reaped = await this.deliveries.reapExpiredLeases();
     if (reaped) this.logger.warn(`requeued ${reaped} deliveries whose worker stopped mid-send`);

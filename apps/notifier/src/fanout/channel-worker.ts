@@ -8,6 +8,7 @@ import { type ClaimedDelivery, DeliveryRepository, type RecordedOutcome } from '
 import { AddressMissing, NoticeComposer } from './notice-composer.js';
 
 const CONFIG_PAUSE_MS = 60_000;
+const IDLE_QUEUE_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A claimed batch's lease as this worker knows it: renewed in the background until stopped. */
@@ -19,8 +20,11 @@ interface HeldLease {
 }
 
 /**
- * The send loops: per channel, `concurrency` loops each claim a provider-sized batch, render it, send it
- * through the channel's provider, and write every outcome back in one statement.
+ * The send loops. Audience loops (`concurrency` of them) expand the next part of a running campaign's audience
+ * straight into deliveries leased to them and send each channel's share at once: the first attempt of almost
+ * everyone. Per channel, `concurrency` loops claim a provider-sized batch of what is queued (retries, fallbacks
+ * to the next channel, requeued rows of a dead worker, a resumed channel's backlog). Either way a batch is
+ * rendered, sent through the channel's provider, and every outcome written back in one statement.
  */
 @Injectable()
 export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +35,8 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   private pausedCheckedAt = 0;
   /** Figures for this process (tests and benchmarks read them). */
   readonly stats = { claimed: 0, sent: 0, retried: 0, failed: 0, batches: 0 };
+  /** Idle loops, woken when deliveries are queued. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
@@ -42,8 +48,11 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.running = true;
+    for (let i = 0; i < this.config.concurrency; i++) this.loops.push(this.loop('audience', () => this.expandOnce(), this.config.idleMs));
+    // The queue is mostly empty while audiences are expanded and leased directly: its loops look less often
+    // when idle (up to IDLE_QUEUE_MS), and are woken when this process queues something (a fallback, a retry).
     for (const kind of CHANNEL_KINDS) {
-      for (let i = 0; i < this.config.concurrency; i++) this.loops.push(this.loop(kind));
+      for (let i = 0; i < this.config.concurrency; i++) this.loops.push(this.loop(kind, () => this.runOnce(kind), Math.max(IDLE_QUEUE_MS, this.config.idleMs)));
     }
   }
 
@@ -52,17 +61,83 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.all(this.loops);
   }
 
-  private async loop(kind: ChannelKind): Promise<void> {
-    const provider = this.providers[kind] as ChannelProvider;
+  private async loop(name: string, round: () => Promise<boolean>, maxIdleMs: number): Promise<void> {
+    let idleMs = this.config.idleMs;
     while (this.running) {
       try {
-        const worked = await this.runOnce(kind, provider);
-        if (!worked) await sleep(this.config.idleMs);
+        if (await round()) {
+          idleMs = this.config.idleMs;
+        } else {
+          await this.idle(idleMs);
+          idleMs = Math.min(idleMs * 2, maxIdleMs);
+        }
       } catch (error) {
         // The database may be restarting: leases protect the claimed rows; try again shortly.
-        this.logger.warn(`${kind} loop: ${(error as Error).message}`);
+        this.logger.warn(`${name} loop: ${(error as Error).message}`);
         await sleep(Math.max(500, this.config.idleMs));
       }
+    }
+  }
+
+  /** Waits `ms`, or less when this process queues deliveries (see `record`). */
+  private idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiting.add(done);
+    });
+  }
+
+  /**
+   * One round of an audience loop: the next part of the first campaign still being expanded, leased on
+   * expansion and sent channel by channel in parallel; false when no campaign is being expanded.
+   */
+  async expandOnce(): Promise<boolean> {
+    const campaigns = await this.deliveries.expandingCampaigns();
+    if (campaigns.length === 0) return false;
+    const paused = await this.pausedChannels();
+    const held = CHANNEL_KINDS.filter((kind) => paused.has(kind));
+    for (const campaignId of campaigns) {
+      const expanded = await this.deliveries.expandLeased(campaignId, this.config.expandChunk, this.presence.id, this.config.leaseSeconds, held);
+      if (!expanded) continue;
+      if (expanded.claimed.length > 0) await this.sendExpanded(expanded.claimed);
+      if (expanded.selected > 0) return true;
+    }
+    return false;
+  }
+
+  /**
+   * An expanded part: each channel's share goes out in parallel (in provider-sized batches), then every
+   * outcome is written in one statement. The leases were taken on expansion.
+   */
+  private async sendExpanded(claimed: ClaimedDelivery[]): Promise<void> {
+    this.stats.claimed += claimed.length;
+    const shares = new Map<ChannelKind, ClaimedDelivery[]>();
+    for (const d of claimed) {
+      const share = shares.get(d.channel);
+      if (share) share.push(d);
+      else shares.set(d.channel, [d]);
+    }
+    const lease = this.keepLeased('audience', claimed.map((d) => d.id));
+    try {
+      const outcomes = await Promise.all([...shares].map(async ([kind, share]) => {
+        const provider = this.providers[kind] as ChannelProvider;
+        const size = Math.max(1, Math.min(this.config.batchSize, provider.maxBatch));
+        const recorded: RecordedOutcome[] = [];
+        for (let i = 0; i < share.length; i += size) {
+          this.stats.batches++;
+          recorded.push(...await this.send(kind, provider, share.slice(i, i + size)));
+        }
+        return recorded;
+      }));
+      await lease.stop(); // see sendAndRecord
+      await this.record('audience', outcomes.flat(), lease);
+    } finally {
+      await lease.stop();
     }
   }
 
@@ -84,6 +159,16 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async sendAndRecord(kind: ChannelKind, provider: ChannelProvider, claimed: ClaimedDelivery[], lease: HeldLease): Promise<void> {
+    const outcomes = await this.send(kind, provider, claimed);
+    // A renewal committing while the outcomes are written would give the rows new versions under the update
+    // (which addresses them by ctid) and the outcomes would be skipped: stop renewing first. The lease has at
+    // least two thirds of its time left, and recording gives up before it runs out.
+    await lease.stop();
+    await this.record(kind, outcomes, lease);
+  }
+
+  /** Renders and sends a batch of one channel; returns the outcomes to record (nothing is written yet). */
+  private async send(kind: ChannelKind, provider: ChannelProvider, claimed: ClaimedDelivery[]): Promise<RecordedOutcome[]> {
     await this.composer.load(claimed.map((d) => d.campaign_id));
 
     const byId = new Map<string, ClaimedDelivery>();
@@ -94,7 +179,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       try {
         messages.push(this.composer.compose(d));
       } catch (error) {
-        outcomes.push({ id: d.id, result: 'permanent', reason: error instanceof AddressMissing ? 'missing_address' : 'render_failed', delayMs: 0, providerMessageId: null });
+        outcomes.push({ id: d.id, result: 'permanent', reason: error instanceof AddressMissing ? 'missing_address' : 'render_failed', delayMs: 0, providerMessageId: null, provider: provider.name });
       }
     }
     const sent = messages.length ? await provider.send(messages) : [];
@@ -102,21 +187,41 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     for (const outcome of sent) {
       const d = byId.get(outcome.deliveryId);
       if (!d) continue;
-      const recorded = this.toRecorded(d, outcome);
+      const recorded = this.toRecorded(d, outcome, provider.name);
       if (outcome.result === 'config') configError = outcome.reason;
       outcomes.push(recorded);
     }
-    if (configError) await this.deliveries.pauseChannel(kind, provider.name, configError);
-    // A renewal committing while the outcomes are written would give the rows new versions under the update
-    // (which addresses them by ctid) and the outcomes would be skipped: stop renewing first. The lease has at
-    // least two thirds of its time left, and recording gives up before it runs out.
-    await lease.stop();
-    await this.record(kind, provider.name, outcomes, lease);
+    if (configError) {
+      await this.deliveries.pauseChannel(kind, provider.name, configError);
+      this.paused.add(kind); // at once: the audience loops stop leasing rows to it
+    }
+    return outcomes;
+  }
+
+  /**
+   * The messages are out: write their outcomes, retrying while the database is away (a restart) and the
+   * lease still holds, so that a database blip does not send the whole batch again.
+   */
+  private async record(loop: string, outcomes: RecordedOutcome[], lease: HeldLease): Promise<void> {
+    for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2000)) {
+      try {
+        await this.deliveries.recordOutcomes(this.presence.id, outcomes);
+        break;
+      } catch (error) {
+        if (!this.running || Date.now() + waitMs >= lease.until) throw error;
+        this.logger.warn(`${loop}: recording ${outcomes.length} outcomes failed, retrying: ${(error as Error).message}`);
+        await sleep(waitMs);
+      }
+    }
+    let queued = false;
     for (const o of outcomes) {
       if (o.result === 'sent') this.stats.sent++;
       else if (o.result === 'permanent') this.stats.failed++;
       else this.stats.retried++;
+      queued ||= o.result === 'permanent' || o.result === 'retry';
     }
+    // A permanent failure may have queued the next channel: its loops look now rather than after their idle wait.
+    if (queued) for (const wake of [...this.waiting]) wake();
   }
 
   /**
@@ -124,7 +229,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
    * take longer than the lease (a slow or timing-out provider), and a live worker's rows must not be
    * requeued and sent a second time by someone else. Only a dead (or frozen) worker lets its leases run out.
    */
-  private keepLeased(kind: ChannelKind, ids: number[]): HeldLease {
+  private keepLeased(loop: string, ids: number[]): HeldLease {
     const leaseMs = this.config.leaseSeconds * 1000;
     let inFlight: Promise<void> = Promise.resolve();
     const lease: HeldLease = {
@@ -138,50 +243,38 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       const renewing = Date.now();
       inFlight = this.deliveries.renewLeases(ids, this.presence.id, this.config.leaseSeconds).then(
         () => void (lease.until = renewing + leaseMs),
-        (error) => this.logger.warn(`${kind} lease renewal: ${(error as Error).message}`),
+        (error) => this.logger.warn(`${loop} lease renewal: ${(error as Error).message}`),
       );
     }, Math.max(200, leaseMs / 3));
     return lease;
   }
 
-  /**
-   * The messages are out: write their outcomes, retrying while the database is away (a restart) and the
-   * lease still holds, so that a database blip does not send the whole batch again.
-   */
-  private async record(kind: ChannelKind, provider: string, outcomes: RecordedOutcome[], lease: HeldLease): Promise<void> {
-    for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2000)) {
-      try {
-        await this.deliveries.recordOutcomes(this.presence.id, provider, outcomes);
-        return;
-      } catch (error) {
-        if (!this.running || Date.now() + waitMs >= lease.until) throw error;
-        this.logger.warn(`${kind}: recording ${outcomes.length} outcomes failed, retrying: ${(error as Error).message}`);
-        await sleep(waitMs);
-      }
-    }
-  }
-
-  private toRecorded(d: ClaimedDelivery, o: SendOutcome): RecordedOutcome {
+  private toRecorded(d: ClaimedDelivery, o: SendOutcome, provider: string): RecordedOutcome {
     switch (o.result) {
       case 'sent':
-        return { id: d.id, result: 'sent', reason: null, delayMs: 0, providerMessageId: o.providerMessageId };
+        return { id: d.id, result: 'sent', reason: null, delayMs: 0, providerMessageId: o.providerMessageId, provider };
       case 'retry':
         if (retriesExhausted(d.attempts, this.config.retry)) {
-          return { id: d.id, result: 'permanent', reason: `retries_exhausted:${o.reason}`, delayMs: 0, providerMessageId: null };
+          return { id: d.id, result: 'permanent', reason: `retries_exhausted:${o.reason}`, delayMs: 0, providerMessageId: null, provider };
         }
-        return { id: d.id, result: 'retry', reason: o.reason, delayMs: retryDelayMs(d.attempts, this.config.retry, o.retryAfterMs, Math.random()), providerMessageId: null };
+        return { id: d.id, result: 'retry', reason: o.reason, delayMs: retryDelayMs(d.attempts, this.config.retry, o.retryAfterMs, Math.random()), providerMessageId: null, provider };
       case 'permanent':
-        return { id: d.id, result: 'permanent', reason: o.reason, delayMs: 0, providerMessageId: null };
+        return { id: d.id, result: 'permanent', reason: o.reason, delayMs: 0, providerMessageId: null, provider };
       case 'config':
-        return { id: d.id, result: 'config', reason: o.reason, delayMs: CONFIG_PAUSE_MS, providerMessageId: null };
+        return { id: d.id, result: 'config', reason: o.reason, delayMs: CONFIG_PAUSE_MS, providerMessageId: null, provider };
     }
   }
 
   private async isPaused(kind: ChannelKind): Promise<boolean> {
+    return (await this.pausedChannels()).has(kind);
+  }
+
+  /** Channels stopped by a configuration error (read at most once a second). */
+  private async pausedChannels(): Promise<Set<string>> {
     if (Date.now() - this.pausedCheckedAt > 1000) {
       this.paused = await this.deliveries.pausedChannels();
       this.pausedCheckedAt = Date.now();
     }
-    return this.paused.has(kind);
+    return this.paused;
   }
 }

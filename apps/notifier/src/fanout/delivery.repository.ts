@@ -28,6 +28,8 @@ export interface RecordedOutcome {
   reason: string | null;
   delayMs: number;
   providerMessageId: string | null;
+  /** The provider that handled it (`print-queue` makes a sent letter wait in `printing`). */
+  provider: string;
 }
 
 export interface RunningCampaign {
@@ -105,6 +107,88 @@ export class DeliveryRepository {
     });
   }
 
+  /**
+   * The first attempt's claim and the expansion in one statement: the next `limit` subjects of a running
+   * campaign's audience become deliveries already leased to this worker (`sending`, attempt 1) on the first
+   * channel of the chain that reaches them; those with none are unreachable at once, and those whose channel is
+   * in `held` (paused) wait `queued` for the channel's own loops. A claim that follows an expansion rewrites
+   * every row once more (and inserts into four indexes again); most people are reached on their first attempt,
+   * so only retries, fallbacks and requeued rows take that path.
+   *
+   * Expanders of one campaign take turns on its row (FOR NO KEY UPDATE: the deliveries' reference check only
+   * takes KEY SHARE on it); returns undefined when the campaign is no longer running or fully expanded.
+   */
+  async expandLeased(campaignId: string, limit: number, workerId: string, leaseSeconds: number, held: readonly ChannelKind[]): Promise<
+    { claimed: ClaimedDelivery[]; selected: number; inserted: number; done: boolean } | undefined
+  > {
+    return this.db.transaction(async (tx) => {
+      const campaign = await tx.one<RunningCampaign>(
+        `SELECT id, incident_id, audience, channel_chain, expanded_through FROM notice_campaigns
+         WHERE id = $1 AND status = 'running' AND expanded_at IS NULL FOR NO KEY UPDATE`,
+        [campaignId],
+      );
+      if (!campaign) return undefined;
+      const filter = campaign.audience.kind === 'filter' ? campaign.audience : { jurisdictions: [], dataCategories: [] };
+      const rows = await tx.rows<ClaimedDelivery & { selected: number; inserted: number; last_id: number | null }>(
+        `WITH chunk AS MATERIALIZED (
+           SELECT s.id, s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
+                  s.guardian_name, s.guardian_email, s.guardian_phone, next_reachable_step($3::text[], 0, s) AS step
+           FROM affected_subjects s
+           WHERE s.incident_id = $2 AND s.id > $4
+             AND (cardinality($6::text[]) = 0 OR s.country = ANY($6) OR s.region = ANY($6))
+             AND (cardinality($7::text[]) = 0 OR s.data_categories && $7::text[])
+           ORDER BY s.id LIMIT $5
+         ), planned AS (
+           SELECT id, step, ($3::text[])[step] AS channel,
+                  CASE WHEN step IS NULL THEN 'unreachable' WHEN ($3::text[])[step] = ANY($8::text[]) THEN 'queued' ELSE 'sending' END AS state
+           FROM chunk
+         ), ins AS (
+           INSERT INTO deliveries (campaign_id, subject_id, state, step, channel, attempts, lease_owner, lease_until, notice_token, tried)
+           SELECT $1, id, state, step, channel,
+                  CASE WHEN state = 'sending' THEN 1 ELSE 0 END,
+                  CASE WHEN state = 'sending' THEN $9::uuid END,
+                  CASE WHEN state = 'sending' THEN now() + make_interval(secs => $10) END,
+                  ${NOTICE_TOKEN_SQL},
+                  CASE WHEN step IS NULL THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', 'no_contact_for_chain', 'at', now())) ELSE '[]'::jsonb END
+           FROM planned
+           ON CONFLICT (campaign_id, subject_id) DO NOTHING
+           RETURNING id, subject_id, state, step, channel, attempts, notice_token
+         ), links AS (
+           INSERT INTO notice_links (token, delivery_id) SELECT notice_token, id FROM ins
+         ), totals AS (
+           SELECT (SELECT count(*) FROM chunk)::int AS selected, (SELECT max(id) FROM chunk) AS last_id, (SELECT count(*) FROM ins)::int AS inserted
+         )
+         SELECT t.selected, t.inserted, t.last_id, l.*
+         FROM totals t LEFT JOIN (
+           SELECT ins.id, $1::uuid AS campaign_id, ins.step, ins.channel, ins.attempts, ins.notice_token,
+                  c.name, c.email, c.phone, c.push_tokens, c.postal_address, c.language, c.is_minor,
+                  c.guardian_name, c.guardian_email, c.guardian_phone
+           FROM ins JOIN chunk c ON c.id = ins.subject_id
+           WHERE ins.state = 'sending'
+         ) l ON true`,
+        [campaign.id, campaign.incident_id, campaign.channel_chain, campaign.expanded_through, limit,
+          filter.jurisdictions ?? [], filter.dataCategories ?? [], held, workerId, leaseSeconds],
+      );
+      const totals = rows[0]!;
+      const done = totals.selected < limit;
+      await tx.rows(
+        `UPDATE notice_campaigns SET expanded_through = coalesce($2, expanded_through), expanded_at = CASE WHEN $3 THEN now() END,
+                expanded_count = expanded_count + $4
+         WHERE id = $1`,
+        [campaign.id, totals.last_id, done, totals.inserted],
+      );
+      const claimed = totals.id === null ? [] : rows.map(({ selected: _s, inserted: _i, last_id: _l, ...d }) => d);
+      return { claimed, selected: totals.selected, inserted: totals.inserted, done };
+    });
+  }
+
+  /** Running campaigns whose audience is not fully expanded yet, oldest first. */
+  async expandingCampaigns(): Promise<string[]> {
+    const rows = await this.db.rows<{ id: string }>(
+      `SELECT id FROM notice_campaigns WHERE status = 'running' AND expanded_at IS NULL ORDER BY started_at, id`);
+    return rows.map((r) => r.id);
+  }
+
   /** Claims up to `limit` due deliveries of one channel with a lease; skips rows other workers hold. */
   claim(channel: ChannelKind, limit: number, workerId: string, leaseSeconds: number): Promise<ClaimedDelivery[]> {
     return this.db.rows<ClaimedDelivery>(
@@ -131,22 +215,22 @@ export class DeliveryRepository {
    * whose lease ran out (and whose row went to someone else) cannot overwrite the other's result.
    * A permanent failure moves the subject to the next channel it can be reached on, or makes it unreachable.
    */
-  async recordOutcomes(workerId: string, provider: string, outcomes: readonly RecordedOutcome[]): Promise<number> {
+  async recordOutcomes(workerId: string, outcomes: readonly RecordedOutcome[]): Promise<number> {
     if (outcomes.length === 0) return 0;
     const rows = await this.db.rows<{ id: number }>(
       `WITH v AS (
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[]) AS v(id, result, reason, delay_ms, mid)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $7::text[]) AS v(id, result, reason, delay_ms, mid, provider)
        ), held AS MATERIALIZED (
          -- The batch's own rows, each found by its primary key, and where each lies (ctid) so the update below
          -- goes straight there. Left to itself the planner goes wrong while a big campaign's statistics lag
          -- behind it: from the rows in flight with the batch rescanned for each of them (measured: 3,200 x 500
          -- comparisons, 0.5 s a batch), or a sequential scan of the campaign for the update. OFFSET 0 keeps the
          -- lateral subquery from being flattened into a join the planner could reorder.
-         SELECT d.id, d.ctid AS row_ctid, d.campaign_id, d.subject_id, d.step, v.result, v.reason, v.delay_ms, v.mid
+         SELECT d.id, d.ctid AS row_ctid, d.campaign_id, d.subject_id, d.step, v.result, v.reason, v.delay_ms, v.mid, v.provider
          FROM v CROSS JOIN LATERAL (SELECT ctid, * FROM deliveries d WHERE d.id = v.id OFFSET 0) d
          WHERE d.state = 'sending' AND d.lease_owner = $6
        ), x AS (
-         SELECT h.id, h.result, h.reason, h.delay_ms, h.mid, c.channel_chain, c.status AS campaign_status,
+         SELECT h.id, h.result, h.reason, h.delay_ms, h.mid, h.provider, c.channel_chain, c.status AS campaign_status,
                 CASE WHEN h.result = 'permanent'
                   THEN (SELECT next_reachable_step(c.channel_chain, h.step, s) FROM affected_subjects s WHERE s.id = h.subject_id) END AS next_step
          FROM held h
@@ -154,7 +238,7 @@ export class DeliveryRepository {
        )
        UPDATE deliveries d SET
          state = CASE
-           WHEN x.result = 'sent' AND $7 = 'print-queue' THEN 'printing'
+           WHEN x.result = 'sent' AND x.provider = 'print-queue' THEN 'printing'
            WHEN x.result = 'sent' THEN 'sent'
            WHEN x.campaign_status = 'cancelled' THEN 'cancelled'
            WHEN x.result IN ('retry', 'config') THEN 'queued'
@@ -164,9 +248,9 @@ export class DeliveryRepository {
          channel = CASE WHEN x.result = 'permanent' AND x.next_step IS NOT NULL THEN x.channel_chain[x.next_step] ELSE d.channel END,
          attempts = CASE WHEN x.result = 'permanent' THEN 0 WHEN x.result = 'config' THEN d.attempts - 1 ELSE d.attempts END,
          next_attempt_at = now() + x.delay_ms * interval '1 millisecond',
-         provider = $7,
+         provider = x.provider,
          provider_message_id = CASE WHEN x.result = 'sent' THEN x.mid ELSE d.provider_message_id END,
-         sent_at = CASE WHEN x.result = 'sent' AND $7 <> 'print-queue' THEN now() ELSE d.sent_at END,
+         sent_at = CASE WHEN x.result = 'sent' AND x.provider <> 'print-queue' THEN now() ELSE d.sent_at END,
          lease_owner = NULL,
          lease_until = NULL,
          tried = CASE WHEN x.result = 'permanent'
@@ -183,7 +267,7 @@ export class DeliveryRepository {
         outcomes.map((o) => Math.max(0, Math.round(o.delayMs))),
         outcomes.map((o) => o.providerMessageId),
         workerId,
-        provider,
+        outcomes.map((o) => o.provider),
       ],
     );
     return rows.length;
