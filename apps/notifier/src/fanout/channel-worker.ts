@@ -124,18 +124,21 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     }
     const lease = this.keepLeased('audience', claimed.map((d) => d.id));
     try {
-      const outcomes = await Promise.all([...shares].map(async ([kind, share]) => {
+      const recorded: RecordedOutcome[] = [];
+      const settled = await Promise.allSettled([...shares].map(async ([kind, share]) => {
         const provider = this.providers[kind] as ChannelProvider;
         const size = Math.max(1, Math.min(this.config.batchSize, provider.maxBatch));
-        const recorded: RecordedOutcome[] = [];
         for (let i = 0; i < share.length; i += size) {
           this.stats.batches++;
           recorded.push(...await this.send(kind, provider, share.slice(i, i + size)));
         }
-        return recorded;
       }));
       await lease.stop(); // see sendAndRecord
-      await this.record('audience', outcomes.flat(), lease);
+      // What went out is recorded even when another channel's share failed before sending (its rows wait for
+      // their lease to run out and are requeued): otherwise it would all be sent again.
+      if (recorded.length > 0) await this.record('audience', recorded, lease);
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
     } finally {
       await lease.stop();
     }
