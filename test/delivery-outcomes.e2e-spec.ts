@@ -78,6 +78,26 @@ describe('expanding an audience', () => {
     expect(await repository.expandLeased(campaignId, 3, worker, 60, [])).toBeUndefined();
   });
 
+  it('expands in external-reference order (bytewise), whatever the order of import', async () => {
+    const campaignId = await runningCampaign(0);
+    const { rows: [c] } = await db.client.query('SELECT incident_id FROM notice_campaigns WHERE id = $1', [campaignId]);
+    const refs = ['b-2', 'B-1', 'a-9', 'é-1', 'a-10', 'Z'];
+    for (const ref of refs) {
+      await db.client.query(`INSERT INTO affected_subjects (incident_id, external_ref, email) VALUES ($1, $2, 'x@example.org')`, [c.incident_id, ref]);
+    }
+    const worker = randomUUID();
+    const parts: string[][] = [];
+    for (;;) {
+      const expanded = await repository.expandLeased(campaignId, 4, worker, 60, []);
+      if (!expanded) break;
+      parts.push((await db.client.query(
+        `SELECT s.external_ref FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id WHERE d.id = ANY($1::bigint[]) ORDER BY d.id`,
+        [expanded.claimed.map((d) => d.id)])).rows.map((r) => r.external_ref));
+      if (expanded.done) break;
+    }
+    expect(parts).toEqual([['B-1', 'Z', 'a-10', 'a-9'], ['b-2', 'é-1']]);
+  });
+
   it("a paused channel's people wait queued for its own loops instead of being leased", async () => {
     const campaignId = await runningCampaign(2);
     await db.client.query(`UPDATE affected_subjects SET email = NULL WHERE external_ref = 'S2'`);

@@ -370,6 +370,8 @@ describe('summary and listing', () => {
     } while (cursor);
     expect(seen).toHaveLength(257);
     expect(new Set(seen).size).toBe(257);
+    // In external-reference order, bytewise (K-0, K-1, K-10, K-100, …), not in the order of the file.
+    expect(seen).toEqual(rows.map((r) => r.split(',')[0]!).sort());
     expect(pages.slice(0, 6)).toEqual([40, 40, 40, 40, 40, 40]);
     expect(await allSubjects(ref, '&country=IT', 7)).toHaveLength(86);
     const bad = await api.http.get(`/v1/incidents/${ref}/subjects?cursor=nonsense`).set(auth(responder));

@@ -213,12 +213,13 @@ export class SubjectRepository {
     return this.db.rows(`SELECT line, field, reason FROM subject_import_rejections WHERE ${where} ORDER BY line, field LIMIT $2`, params);
   }
 
-  listSubjects(f: { incidentId: string; limit: number; afterId?: number; country?: string; channel?: ChannelFilter }): Promise<SubjectRow[]> {
+  /** In external-reference order (bytewise), which the unique index on (incident_id, external_ref "C") serves. */
+  listSubjects(f: { incidentId: string; limit: number; afterRef?: string; country?: string; channel?: ChannelFilter }): Promise<SubjectRow[]> {
     const params: unknown[] = [f.incidentId];
     const where = ['incident_id = $1'];
-    if (f.afterId !== undefined) {
-      params.push(f.afterId);
-      where.push(`id > $${params.length}`);
+    if (f.afterRef !== undefined) {
+      params.push(f.afterRef);
+      where.push(`external_ref COLLATE "C" > $${params.length}`);
     }
     if (f.country) {
       params.push(f.country);
@@ -227,7 +228,7 @@ export class SubjectRepository {
     if (f.channel) where.push(CHANNEL_SQL[f.channel]);
     params.push(f.limit);
     return this.db.rows<SubjectRow>(
-      `SELECT * FROM affected_subjects WHERE ${where.join(' AND ')} ORDER BY id LIMIT $${params.length}`,
+      `SELECT * FROM affected_subjects WHERE ${where.join(' AND ')} ORDER BY external_ref COLLATE "C" LIMIT $${params.length}`,
       params,
     );
   }

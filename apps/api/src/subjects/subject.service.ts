@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '#database';
 import { SUBJECT_CHANNELS, type SubjectChannel } from '#domain';
 import { decodeCursor, encodeCursor, type Page } from '../common/keyset.js';
-import { Problem } from '../common/problem.js';
 import { IncidentService } from '../incidents/incident.service.js';
 import type { ListSubjectsQuery } from './subject.dto.js';
 import { SubjectRepository } from './subject.repository.js';
@@ -30,15 +29,11 @@ export class SubjectService {
   async list(incidentKey: string, query: ListSubjectsQuery): Promise<Page<SubjectView>> {
     const incident = await this.incidents.require(this.db, incidentKey);
     const limit = query.limit ?? 100;
-    let afterId: number | undefined;
-    if (query.cursor) {
-      const [id] = decodeCursor(query.cursor, 1);
-      if (typeof id !== 'number') throw Problem.validation([{ field: 'cursor', reason: 'is not a cursor returned by this endpoint' }]);
-      afterId = id;
-    }
-    const rows = await this.subjects.listSubjects({ incidentId: incident.id, limit, afterId, country: query.country?.toUpperCase(), channel: query.channel });
+    // Keyset on the external reference (unique per incident), the order of the listing.
+    const afterRef = query.cursor ? String(decodeCursor(query.cursor, 1, [(v) => typeof v === 'string'])[0]) : undefined;
+    const rows = await this.subjects.listSubjects({ incidentId: incident.id, limit, afterRef, country: query.country?.toUpperCase(), channel: query.channel });
     const last = rows[rows.length - 1];
-    return { items: rows.map(subjectView), nextCursor: rows.length === limit && last ? encodeCursor([last.id]) : null };
+    return { items: rows.map(subjectView), nextCursor: rows.length === limit && last ? encodeCursor([last.external_ref]) : null };
   }
 
   async summary(incidentKey: string): Promise<SubjectSummary> {

@@ -32,17 +32,17 @@ export interface RecordedOutcome {
   provider: string;
 }
 
-export interface RunningCampaign {
+interface ExpandingCampaign {
   id: string;
   incident_id: string;
   audience: { kind: 'all' } | { kind: 'filter'; jurisdictions?: string[]; dataCategories?: string[] };
   channel_chain: ChannelKind[];
-  expanded_through: number;
+  /** The last external reference expanded (compared bytewise); null before the first part. */
+  expanded_through_ref: string | null;
 }
 
 // 244 bits from the server's strong random source (two v4 UUIDs): the notice link cannot be guessed.
 const NOTICE_TOKEN_SQL = `replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`;
-const EXPAND_LOCK_NAMESPACE = 7_201_020;
 
 /** The notifier's SQL: set-wise expansion, SKIP LOCKED claims with leases, set-wise outcomes. */
 @Injectable()
@@ -55,56 +55,6 @@ export class DeliveryRepository {
       `UPDATE notice_campaigns SET status = 'running', started_at = now(), updated_at = now()
        WHERE status = 'approved' RETURNING id, incident_id`,
     );
-  }
-
-  runningCampaigns(): Promise<(RunningCampaign & { expanded_at: Date | null })[]> {
-    return this.db.rows(`SELECT id, incident_id, audience, channel_chain, expanded_through, expanded_at FROM notice_campaigns WHERE status = 'running'`);
-  }
-
-  /**
-   * Expands the next chunk of a campaign's audience into deliveries, in one statement: each subject starts
-   * on the first channel of the chain it can be reached on, or is unreachable at once. One process at a
-   * time per campaign (advisory lock); returns undefined when another process holds it.
-   */
-  async expandChunk(campaign: RunningCampaign, chunk: number): Promise<{ inserted: number; done: boolean } | undefined> {
-    return this.db.transaction(async (tx) => {
-      const lock = await tx.one<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok`, [EXPAND_LOCK_NAMESPACE, campaign.id]);
-      if (!lock?.ok) return undefined;
-      const current = await tx.one<{ expanded_through: number; expanded_at: Date | null; status: string }>(
-        'SELECT expanded_through, expanded_at, status FROM notice_campaigns WHERE id = $1', [campaign.id]);
-      if (!current || current.expanded_at || current.status !== 'running') return { inserted: 0, done: true };
-      const filter = campaign.audience.kind === 'filter' ? campaign.audience : { jurisdictions: [], dataCategories: [] };
-      const row = await tx.one<{ inserted: number; last_id: number | null; selected: number }>(
-        `WITH chunk AS (
-           SELECT s, s.id, next_reachable_step($3::text[], 0, s) AS step
-           FROM affected_subjects s
-           WHERE s.incident_id = $2 AND s.id > $4
-             AND (cardinality($6::text[]) = 0 OR s.country = ANY($6) OR s.region = ANY($6))
-             AND (cardinality($7::text[]) = 0 OR s.data_categories && $7::text[])
-           ORDER BY s.id LIMIT $5
-         ), ins AS (
-           INSERT INTO deliveries (campaign_id, subject_id, state, step, channel, notice_token, tried)
-           SELECT $1, id, CASE WHEN step IS NULL THEN 'unreachable' ELSE 'queued' END, step, ($3::text[])[step],
-                  ${NOTICE_TOKEN_SQL},
-                  CASE WHEN step IS NULL THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', 'no_contact_for_chain', 'at', now())) ELSE '[]'::jsonb END
-           FROM chunk
-           ON CONFLICT (campaign_id, subject_id) DO NOTHING
-           RETURNING id, notice_token
-         ), links AS (
-           INSERT INTO notice_links (token, delivery_id) SELECT notice_token, id FROM ins
-         )
-         SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT max(id) FROM chunk) AS last_id, (SELECT count(*) FROM chunk)::int AS selected`,
-        [campaign.id, campaign.incident_id, campaign.channel_chain, current.expanded_through, chunk, filter.jurisdictions ?? [], filter.dataCategories ?? []],
-      );
-      const done = row!.selected < chunk;
-      await tx.rows(
-        `UPDATE notice_campaigns SET expanded_through = coalesce($2, expanded_through), expanded_at = CASE WHEN $3 THEN now() END,
-                expanded_count = expanded_count + $4
-         WHERE id = $1`,
-        [campaign.id, row!.last_id, done, row!.inserted],
-      );
-      return { inserted: row!.inserted, done };
-    });
   }
 
   /**
@@ -122,22 +72,23 @@ export class DeliveryRepository {
     { claimed: ClaimedDelivery[]; selected: number; inserted: number; done: boolean } | undefined
   > {
     return this.db.transaction(async (tx) => {
-      const campaign = await tx.one<RunningCampaign>(
-        `SELECT id, incident_id, audience, channel_chain, expanded_through FROM notice_campaigns
+      const campaign = await tx.one<ExpandingCampaign>(
+        `SELECT id, incident_id, audience, channel_chain, expanded_through_ref FROM notice_campaigns
          WHERE id = $1 AND status = 'running' AND expanded_at IS NULL FOR NO KEY UPDATE`,
         [campaignId],
       );
       if (!campaign) return undefined;
       const filter = campaign.audience.kind === 'filter' ? campaign.audience : { jurisdictions: [], dataCategories: [] };
-      const rows = await tx.rows<ClaimedDelivery & { selected: number; inserted: number; last_id: number | null }>(
+      // In reference order, from the unique index on (incident_id, external_ref "C").
+      const rows = await tx.rows<ClaimedDelivery & { selected: number; inserted: number; last_ref: string | null }>(
         `WITH chunk AS MATERIALIZED (
-           SELECT s.id, s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
+           SELECT s.id, s.external_ref, s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
                   s.guardian_name, s.guardian_email, s.guardian_phone, next_reachable_step($3::text[], 0, s) AS step
            FROM affected_subjects s
-           WHERE s.incident_id = $2 AND s.id > $4
+           WHERE s.incident_id = $2 AND ($4::text IS NULL OR s.external_ref COLLATE "C" > $4::text)
              AND (cardinality($6::text[]) = 0 OR s.country = ANY($6) OR s.region = ANY($6))
              AND (cardinality($7::text[]) = 0 OR s.data_categories && $7::text[])
-           ORDER BY s.id LIMIT $5
+           ORDER BY s.external_ref COLLATE "C" LIMIT $5
          ), planned AS (
            SELECT id, step, ($3::text[])[step] AS channel,
                   CASE WHEN step IS NULL THEN 'unreachable' WHEN ($3::text[])[step] = ANY($8::text[]) THEN 'queued' ELSE 'sending' END AS state
@@ -156,9 +107,10 @@ export class DeliveryRepository {
          ), links AS (
            INSERT INTO notice_links (token, delivery_id) SELECT notice_token, id FROM ins
          ), totals AS (
-           SELECT (SELECT count(*) FROM chunk)::int AS selected, (SELECT max(id) FROM chunk) AS last_id, (SELECT count(*) FROM ins)::int AS inserted
+           SELECT (SELECT count(*) FROM chunk)::int AS selected, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref,
+                  (SELECT count(*) FROM ins)::int AS inserted
          )
-         SELECT t.selected, t.inserted, t.last_id, l.*
+         SELECT t.selected, t.inserted, t.last_ref, l.*
          FROM totals t LEFT JOIN (
            SELECT ins.id, $1::uuid AS campaign_id, ins.step, ins.channel, ins.attempts, ins.notice_token,
                   c.name, c.email, c.phone, c.push_tokens, c.postal_address, c.language, c.is_minor,
@@ -166,18 +118,18 @@ export class DeliveryRepository {
            FROM ins JOIN chunk c ON c.id = ins.subject_id
            WHERE ins.state = 'sending'
          ) l ON true`,
-        [campaign.id, campaign.incident_id, campaign.channel_chain, campaign.expanded_through, limit,
+        [campaign.id, campaign.incident_id, campaign.channel_chain, campaign.expanded_through_ref, limit,
           filter.jurisdictions ?? [], filter.dataCategories ?? [], held, workerId, leaseSeconds],
       );
       const totals = rows[0]!;
       const done = totals.selected < limit;
       await tx.rows(
-        `UPDATE notice_campaigns SET expanded_through = coalesce($2, expanded_through), expanded_at = CASE WHEN $3 THEN now() END,
+        `UPDATE notice_campaigns SET expanded_through_ref = coalesce($2, expanded_through_ref), expanded_at = CASE WHEN $3 THEN now() END,
                 expanded_count = expanded_count + $4
          WHERE id = $1`,
-        [campaign.id, totals.last_id, done, totals.inserted],
+        [campaign.id, totals.last_ref, done, totals.inserted],
       );
-      const claimed = totals.id === null ? [] : rows.map(({ selected: _s, inserted: _i, last_id: _l, ...d }) => d);
+      const claimed = totals.id === null ? [] : rows.map(({ selected: _s, inserted: _i, last_ref: _l, ...d }) => d);
       return { claimed, selected: totals.selected, inserted: totals.inserted, done };
     });
   }
