@@ -127,7 +127,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       const recorded: RecordedOutcome[] = [];
       const settled = await Promise.allSettled([...shares].map(async ([kind, share]) => {
         const provider = this.providers[kind] as ChannelProvider;
-        const size = Math.max(1, Math.min(this.config.batchSize, provider.maxBatch));
+        const size = this.batchLimit(provider);
         for (let i = 0; i < share.length; i += size) {
           this.stats.batches++;
           recorded.push(...await this.send(kind, provider, share.slice(i, i + size)));
@@ -147,7 +147,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   /** One claim-send-record round; false when there was nothing to do. */
   async runOnce(kind: ChannelKind, provider: ChannelProvider = this.providers[kind] as ChannelProvider): Promise<boolean> {
     if (await this.isPaused(kind)) return false;
-    const limit = Math.min(this.config.batchSize, provider.maxBatch);
+    const limit = this.batchLimit(provider);
     const claimed = await this.deliveries.claim(kind, limit, this.presence.id, this.config.leaseSeconds);
     if (claimed.length === 0) return false;
     this.stats.claimed += claimed.length;
@@ -266,6 +266,11 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       case 'config':
         return { id: d.id, result: 'config', reason: o.reason, delayMs: CONFIG_PAUSE_MS, providerMessageId: null, provider };
     }
+  }
+
+  /** Messages a batch takes: the configured size, capped by what the provider takes in one call. */
+  private batchLimit(provider: ChannelProvider): number {
+    return Math.min(this.config.batchSize, provider.maxBatch);
   }
 
   private async isPaused(kind: ChannelKind): Promise<boolean> {
