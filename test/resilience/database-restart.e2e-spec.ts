@@ -35,7 +35,9 @@ beforeAll(async () => {
   await dataSource.initialize();
   await migrate(dataSource);
   await dataSource.destroy();
-  stubs = await startStubsProcess();
+  // Each request spends 200 ms at the stubs, so a send loop is almost always waiting on a provider, not on the
+  // database: when the database stops, batches are in flight and must record their outcomes once it is back.
+  stubs = await startStubsProcess({ latencyMs: 200 });
 }, 120_000);
 
 afterAll(async () => {
@@ -58,7 +60,7 @@ describe('a database restart in the middle of a campaign', () => {
     const e = audience.expected;
     await stubs.fault('sendgrid', { kind: 'invalid-email', match: BOUNCE_DOMAIN, times: null });
     const campaignId = await createCampaign(client, audience.incidentId);
-    notifier = spawnNotifier(url, { ...stubChannelEnv(stubs.urls), NOTIFIER_LEASE_SECONDS: '20', NOTIFIER_TICK_MS: '100', NOTIFIER_BATCH_SIZE: '250' });
+    notifier = spawnNotifier(url, { ...stubChannelEnv(stubs.urls), NOTIFIER_LEASE_SECONDS: '20', NOTIFIER_TICK_MS: '100', NOTIFIER_BATCH_SIZE: '250', NOTIFIER_EXPAND_CHUNK: '250' });
     await waitForNotifier(client, notifier);
     await approveCampaign(client, campaignId);
     await waitUntil('a quarter of the campaign', async () => {
