@@ -15,6 +15,7 @@ export * from './regimes/deadline-engine.js';
 export * from './regimes/obligations.js';
 export * from './regimes/regime-catalog.js';
 export * from './regimes/regime-types.js';
+export * from './delivery/notice-token.js';
 export * from './delivery/retry-policy.js';
 export * from './announcements/index.js';
 export * from './reports/index.js';
