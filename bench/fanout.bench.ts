@@ -233,19 +233,21 @@ async function runPhases(url: string, client: pg.Client, providers: ChannelProvi
   try {
     const worker = randomUUID();
     for (;;) {
-      const expanded = await timed('expand', () => repository.expandLeased(campaignId, tuning.expandChunk, worker, 60, []));
-      if (!expanded) break;
-      const claimed = expanded.claimed;
-      await timed('render', () => claimed.forEach((d) => {
+      const part = await timed('expand', () => repository.leaseNextPart(campaignId, tuning.expandChunk, worker, 60));
+      if (!part) break;
+      const sendable = part.members.filter((d) => d.step !== null);
+      await timed('render', () => sendable.forEach((d) => {
         try {
           composer.compose(d);
         } catch {
           // counted as rendered
         }
       }));
-      const outcomes = claimed.map((d) => ({ id: d.id, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: 'x', provider: (providers[d.channel] as ChannelProvider).name }));
-      await timed('record', () => repository.recordOutcomes(worker, outcomes));
-      if (expanded.done) break;
+      const outcomes = part.members.map((d) => d.step === null
+        ? { id: d.id, subjectId: d.subject_id, step: null, result: 'unreachable' as const, reason: 'no_contact_for_chain', delayMs: 0, providerMessageId: null, provider: '' }
+        : { id: d.id, subjectId: d.subject_id, step: d.step, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: 'x', provider: (providers[d.channel] as ChannelProvider).name });
+      await timed('record', () => repository.recordPart(part, worker, outcomes, true));
+      if (part.done) break;
     }
   } finally {
     await dataSource.destroy();

@@ -68,6 +68,30 @@ export class WebhookRepository {
   }
 
   /**
+   * Statuses of deliveries not written yet: the notifier writes a person's delivery once, after the whole of
+   * their audience part is sent, and a fast provider can report on a message before that. Such a status waits
+   * in early_delivery_events and the notifier applies it when it writes the delivery. The parts holding these
+   * deliveries are locked first (the notifier locks its part before reading the waiting statuses), so a status
+   * either waits before the notifier reads, or finds its delivery written. Returns the delivery ids held back.
+   */
+  async holdEarlyActions(tx: Sql, provider: string, channel: ChannelKind, actions: readonly DeliveryAction[]): Promise<Set<number>> {
+    if (actions.length === 0) return new Set();
+    const ids = actions.map((a) => a.deliveryId);
+    const inParts = await tx.rows('SELECT id FROM audience_parts WHERE delivery_ids && $1::bigint[] ORDER BY id FOR KEY SHARE', [ids]);
+    if (inParts.length === 0) return new Set();
+    const held = await tx.rows<{ delivery_id: number }>(
+      `INSERT INTO early_delivery_events (delivery_id, provider, channel, action, reason, occurred_at, provider_message_id)
+       SELECT v.id, $6, $7, v.action, v.reason, v.at, v.mid
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS v(id, action, reason, at, mid)
+       WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = v.id)
+         AND EXISTS (SELECT 1 FROM audience_parts p WHERE v.id = ANY(p.delivery_ids))
+       RETURNING delivery_id`,
+      [ids, actions.map((a) => a.action), actions.map((a) => a.reason), actions.map((a) => a.occurredAt), actions.map((a) => a.providerMessageId), provider, channel],
+    );
+    return new Set(held.map((r) => Number(r.delivery_id)));
+  }
+
+  /**
    * Applies delivery statuses set-wise, to deliveries of `channel` last handed to `provider` (or in flight
    * on their first attempt, provider not yet recorded):
    *
@@ -79,8 +103,9 @@ export class WebhookRepository {
    * - config (our account or sender setup): `sent`/`sending` → queued again on the same channel in 60 s,
    *   the failed attempt not counted, as the fan-out does; the caller pauses the channel.
    *
-   * A `sending` row is a webhook that overtook the notifier's own record of the send: the notifier only
-   * writes outcomes on rows it still leases, so the lease is released here and its later write is skipped.
+   * A `sending` row (a retry claimed from the queue) is a webhook that overtook the notifier's own record of
+   * the send: the notifier only writes outcomes on rows it still leases, so the lease is released here and its
+   * later write is skipped. (A first attempt has no row until it is recorded: see holdEarlyActions.)
    * Rows are locked in id order first, so concurrent posts do not deadlock one another.
    */
   async applyActions(tx: Sql, provider: string, channel: ChannelKind, actions: readonly DeliveryAction[]): Promise<AppliedAction[]> {

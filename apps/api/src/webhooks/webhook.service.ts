@@ -165,19 +165,20 @@ export class WebhookService {
               deliveryId: r.deliveryId, action: r.status as DeliveryAction['action'], reason: r.reason, occurredAt: r.occurredAt, providerMessageId: r.providerMessageId,
             });
           }
-          const applied = await this.repository.applyActions(tx, provider, channel, [...actions.values()]);
+          const early = await this.repository.holdEarlyActions(tx, provider, channel, [...actions.values()]);
+          const applied = await this.repository.applyActions(tx, provider, channel, [...actions.values()].filter((a) => !early.has(a.deliveryId)));
           // A late bounce on a finished campaign sends the person on to the next channel: the campaign runs
           // again until that delivery ends, and its summary is recomputed when it completes.
           const requeued = applied.filter((a) => a.state === 'queued').map((a) => a.id);
           for (const c of await this.repository.reopenCompletedCampaigns(tx, requeued)) {
             await this.audit.record(tx, SYSTEM_ACTOR, { action: 'campaign.reopened', entityType: 'notice_campaign', entityId: c.id, incidentId: c.incident_id, after: { reason: `${provider} reported a failed delivery after completion` } });
           }
-          const config = applied.find((a) => a.action === 'config');
-          if (config) {
-            const reason = actions.get(config.id)?.reason ?? 'provider_config';
+          const configId = applied.find((a) => a.action === 'config')?.id ?? [...early].find((id) => actions.get(id)?.action === 'config');
+          if (configId !== undefined) {
+            const reason = actions.get(configId)?.reason ?? 'provider_config';
             if (await this.repository.pauseChannel(tx, channel, provider, reason)) this.logger.error(`${channel} channel (${provider}) stopped by a webhook: ${reason}`);
           }
-          return { recorded: newRecords.length, duplicates: records.length - fresh.size, ignored: 0, applied: applied.length };
+          return { recorded: newRecords.length, duplicates: records.length - fresh.size, ignored: 0, applied: applied.length + early.size };
         });
         this.logger.log(`${provider} webhook: ${records.length} events, ${result.recorded} new, ${result.duplicates} replayed, ${result.applied} deliveries updated`);
         return result;

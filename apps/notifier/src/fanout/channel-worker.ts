@@ -4,7 +4,7 @@ import { retriesExhausted, retryDelayMs } from '#domain';
 import type { NotifierConfig } from '../notifier-config.js';
 import { CHANNEL_PROVIDERS, NOTIFIER_CONFIG } from '../tokens.js';
 import { WorkerPresence } from '../worker-presence.js';
-import { type ClaimedDelivery, DeliveryRepository, type RecordedOutcome } from './delivery.repository.js';
+import { type ClaimedDelivery, DeliveryRepository, type LeasedPart, type PartMember, type PartOutcome, type RecordedOutcome } from './delivery.repository.js';
 import { AddressMissing, NoticeComposer } from './notice-composer.js';
 
 const CONFIG_PAUSE_MS = 60_000;
@@ -93,51 +93,67 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * One round of an audience loop: the next part of the first campaign still being expanded, leased on
-   * expansion and sent channel by channel in parallel; false when no campaign is being expanded.
+   * One round of an audience loop: a part whose worker died, else the next part of the first campaign still
+   * being expanded, sent channel by channel in parallel and written once; false when there is neither.
    */
   async expandOnce(): Promise<boolean> {
+    const orphan = await this.deliveries.leaseExpiredPart(this.presence.id, this.config.leaseSeconds);
+    if (orphan) {
+      this.logger.warn(`took over an audience part whose worker stopped mid-send (${orphan.members.length} people not recorded)`);
+      await this.sendPart(orphan);
+      return true;
+    }
     const campaigns = await this.deliveries.expandingCampaigns();
-    if (campaigns.length === 0) return false;
-    const paused = await this.pausedChannels();
-    const held = CHANNEL_KINDS.filter((kind) => paused.has(kind));
     for (const campaignId of campaigns) {
-      const expanded = await this.deliveries.expandLeased(campaignId, this.config.expandChunk, this.presence.id, this.config.leaseSeconds, held);
-      if (!expanded) continue;
-      if (expanded.claimed.length > 0) await this.sendExpanded(expanded.claimed);
-      if (expanded.selected > 0) return true;
+      const part = await this.deliveries.leaseNextPart(campaignId, this.config.expandChunk, this.presence.id, this.config.leaseSeconds);
+      if (!part) continue;
+      if (part.members.length > 0) await this.sendPart(part);
+      return true;
     }
     return false;
   }
 
   /**
-   * An expanded part: each channel's share goes out in parallel (in provider-sized batches), then every
-   * outcome is written in one statement. The leases were taken on expansion.
+   * A leased audience part: each channel's share goes out in parallel (in provider-sized batches), then every
+   * member's delivery is written once, with its outcome. Members of a paused channel are written queued, those
+   * no channel reaches unreachable; in a cancelled campaign nothing is sent and the rest is written cancelled.
    */
-  private async sendExpanded(claimed: ClaimedDelivery[]): Promise<void> {
-    this.stats.claimed += claimed.length;
-    const shares = new Map<ChannelKind, ClaimedDelivery[]>();
-    for (const d of claimed) {
-      const share = shares.get(d.channel);
-      if (share) share.push(d);
-      else shares.set(d.channel, [d]);
+  private async sendPart(part: LeasedPart): Promise<void> {
+    this.stats.claimed += part.members.length;
+    const paused = await this.pausedChannels();
+    const outcomes: PartOutcome[] = [];
+    const shares = new Map<ChannelKind, PartMember[]>();
+    for (const m of part.members) {
+      if (m.step === null) {
+        outcomes.push({ ...unsent(m, 'unreachable'), reason: 'no_contact_for_chain' });
+      } else if (part.campaignStatus !== 'running' || paused.has(m.channel)) {
+        outcomes.push(unsent(m, 'held'));
+      } else {
+        const share = shares.get(m.channel);
+        if (share) share.push(m);
+        else shares.set(m.channel, [m]);
+      }
     }
-    const lease = this.keepLeased('audience', claimed.map((d) => d.id));
+    const lease = this.keepLeased('audience', () => this.deliveries.renewPartLease(part.id, this.presence.id, this.config.leaseSeconds));
     try {
-      const recorded: RecordedOutcome[] = [];
       const settled = await Promise.allSettled([...shares].map(async ([kind, share]) => {
         const provider = this.providers[kind] as ChannelProvider;
         const size = this.batchLimit(provider);
         for (let i = 0; i < share.length; i += size) {
           this.stats.batches++;
-          recorded.push(...await this.send(kind, provider, share.slice(i, i + size)));
+          const batch = share.slice(i, i + size);
+          const members = new Map(batch.map((m) => [m.id, m]));
+          for (const o of await this.send(kind, provider, batch)) {
+            const m = members.get(o.id)!;
+            outcomes.push({ ...o, subjectId: m.subject_id, step: m.step });
+          }
         }
       }));
-      await lease.stop(); // see sendAndRecord
-      // What went out is recorded even when another channel's share failed before sending (its rows wait for
-      // their lease to run out and are requeued): otherwise it would all be sent again.
-      if (recorded.length > 0) await this.record('audience', recorded, lease);
+      await lease.stop();
+      // What went out is written even when another channel's share failed before sending; the part keeps the
+      // rest, and is taken over once its lease runs out.
       const failed = settled.find((s) => s.status === 'rejected');
+      await this.persist('audience', () => this.deliveries.recordPart(part, this.presence.id, outcomes, !failed), outcomes, lease);
       if (failed) throw failed.reason;
     } finally {
       await lease.stop();
@@ -152,7 +168,8 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     if (claimed.length === 0) return false;
     this.stats.claimed += claimed.length;
     this.stats.batches++;
-    const lease = this.keepLeased(kind, claimed.map((d) => d.id));
+    const ids = claimed.map((d) => d.id);
+    const lease = this.keepLeased(kind, () => this.deliveries.renewLeases(ids, this.presence.id, this.config.leaseSeconds));
     try {
       await this.sendAndRecord(kind, provider, claimed, lease);
     } finally {
@@ -167,7 +184,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     // (which addresses them by ctid) and the outcomes would be skipped: stop renewing first. The lease has at
     // least two thirds of its time left, and recording gives up before it runs out.
     await lease.stop();
-    await this.record(kind, outcomes, lease);
+    await this.persist(kind, () => this.deliveries.recordOutcomes(this.presence.id, outcomes), outcomes, lease);
   }
 
   /** Renders and sends a batch of one channel; returns the outcomes to record (nothing is written yet). */
@@ -205,10 +222,10 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
    * The messages are out: write their outcomes, retrying while the database is away (a restart) and the
    * lease still holds, so that a database blip does not send the whole batch again.
    */
-  private async record(loop: string, outcomes: RecordedOutcome[], lease: HeldLease): Promise<void> {
+  private async persist(loop: string, write: () => Promise<unknown>, outcomes: readonly { result: string }[], lease: HeldLease): Promise<void> {
     for (let waitMs = 250; ; waitMs = Math.min(waitMs * 2, 2000)) {
       try {
-        await this.deliveries.recordOutcomes(this.presence.id, outcomes);
+        await write();
         break;
       } catch (error) {
         if (!this.running || Date.now() + waitMs >= lease.until) throw error;
@@ -218,9 +235,9 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     }
     let queued = false;
     for (const o of outcomes) {
-      if (o.result === 'sent') this.stats.sent++;
+      if (o.result === 'sent' || o.result === 'delivered') this.stats.sent++;
       else if (o.result === 'permanent') this.stats.failed++;
-      else this.stats.retried++;
+      else if (o.result === 'retry' || o.result === 'config') this.stats.retried++;
       queued ||= o.result === 'permanent' || o.result === 'retry';
     }
     // A permanent failure may have queued the next channel: its loops look now rather than after their idle wait.
@@ -232,7 +249,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
    * take longer than the lease (a slow or timing-out provider), and a live worker's rows must not be
    * requeued and sent a second time by someone else. Only a dead (or frozen) worker lets its leases run out.
    */
-  private keepLeased(loop: string, ids: number[]): HeldLease {
+  private keepLeased(loop: string, renew: () => Promise<unknown>): HeldLease {
     const leaseMs = this.config.leaseSeconds * 1000;
     let inFlight: Promise<void> = Promise.resolve();
     const lease: HeldLease = {
@@ -244,7 +261,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     };
     const timer = setInterval(() => {
       const renewing = Date.now();
-      inFlight = this.deliveries.renewLeases(ids, this.presence.id, this.config.leaseSeconds).then(
+      inFlight = renew().then(
         () => void (lease.until = renewing + leaseMs),
         (error) => this.logger.warn(`${loop} lease renewal: ${(error as Error).message}`),
       );
@@ -285,4 +302,9 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     }
     return this.paused;
   }
+}
+
+/** A part member written without being sent. */
+function unsent(m: PartMember, result: 'held' | 'unreachable'): PartOutcome {
+  return { id: m.id, subjectId: m.subject_id, step: m.step, result, reason: null, delayMs: 0, providerMessageId: null, provider: '' };
 }

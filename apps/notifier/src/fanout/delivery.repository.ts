@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Sql } from '#database';
 import type { ChannelKind } from '#channels';
+import { noticeToken } from '#domain';
 
 export interface ClaimedDelivery {
   id: number;
@@ -32,19 +33,61 @@ export interface RecordedOutcome {
   provider: string;
 }
 
-interface ExpandingCampaign {
+/** One person of a leased audience part: a delivery not written yet, its id drawn when the part was leased. */
+export interface PartMember extends ClaimedDelivery {
+  subject_id: number;
+}
+
+/**
+ * A part of a campaign's audience leased to one worker: the people it sends to on their first attempt. Their
+ * deliveries are written once, with the outcome (`recordPart`); until then they exist only here.
+ */
+export interface LeasedPart {
+  id: number;
+  campaignId: string;
+  campaignStatus: string;
+  /** Everyone of the part not recorded yet (all of it, unless a worker died holding it), in reference order. */
+  members: PartMember[];
+  /** Times a worker died holding this part: its people may have been sent to before. */
+  leaseExpiries: number;
+}
+
+/** An outcome of a part member: the provider's, or `held` (channel paused) / `unreachable` (no channel reaches them). */
+export interface PartOutcome extends Omit<RecordedOutcome, 'result'> {
+  result: RecordedOutcome['result'] | 'held' | 'unreachable' | 'delivered';
+  subjectId: number;
+  step: number | null;
+  /** When a provider status overtook the record: when it was delivered. */
+  at?: Date | null;
+}
+
+interface EarlyEvent {
+  delivery_id: number;
+  provider: string;
+  action: 'delivered' | 'failed' | 'config';
+  reason: string | null;
+  occurred_at: Date | null;
+  provider_message_id: string | null;
+}
+
+interface PartCampaign {
   id: string;
   incident_id: string;
+  status: string;
   audience: { kind: 'all' } | { kind: 'filter'; jurisdictions?: string[]; dataCategories?: string[] };
   channel_chain: ChannelKind[];
+  link_key: Buffer;
   /** The last external reference expanded (compared bytewise); null before the first part. */
   expanded_through_ref: string | null;
 }
 
-// 244 bits from the server's strong random source (two v4 UUIDs): the notice link cannot be guessed.
-const NOTICE_TOKEN_SQL = `replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')`;
+const MEMBER_COLUMNS = `s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
+                        s.guardian_name, s.guardian_email, s.guardian_phone`;
+type MemberRow = Omit<PartMember, 'campaign_id' | 'channel' | 'attempts' | 'notice_token'>;
+/** A config error's pause before the same channel is tried again, as the channel loops do. */
+const CONFIG_PAUSE_MS = 60_000;
 
-/** The notifier's SQL: set-wise expansion, SKIP LOCKED claims with leases, set-wise outcomes. */
+/** The notifier's SQL: audience parts leased and written once, SKIP LOCKED claims with leases, set-wise outcomes. */
 @Injectable()
 export class DeliveryRepository {
   constructor(@Inject(Database) private readonly db: Database) {}
@@ -58,79 +101,177 @@ export class DeliveryRepository {
   }
 
   /**
-   * The first attempt's claim and the expansion in one statement: the next `limit` subjects of a running
-   * campaign's audience become deliveries already leased to this worker (`sending`, attempt 1) on the first
-   * channel of the chain that reaches them; those with none are unreachable at once, and those whose channel is
-   * in `held` (paused) wait `queued` for the channel's own loops. A claim that follows an expansion rewrites
-   * every row once more (and inserts into four indexes again); most people are reached on their first attempt,
-   * so only retries, fallbacks and requeued rows take that path.
-   *
-   * Expanders of one campaign take turns on its row (FOR NO KEY UPDATE: the deliveries' reference check only
-   * takes KEY SHARE on it); returns undefined when the campaign is no longer running or fully expanded.
+   * Leases the next `limit` people of a running campaign's audience (in reference order) as a new part, with
+   * a delivery id drawn for each; nothing is written to `deliveries` until the part is recorded. Expanders of
+   * one campaign take turns on its row (FOR NO KEY UPDATE). Returns undefined when the campaign is no longer
+   * running or is fully expanded; a part without members when the last part came out empty.
    */
-  async expandLeased(campaignId: string, limit: number, workerId: string, leaseSeconds: number, held: readonly ChannelKind[]): Promise<
-    { claimed: ClaimedDelivery[]; selected: number; inserted: number; done: boolean } | undefined
-  > {
+  async leaseNextPart(campaignId: string, limit: number, workerId: string, leaseSeconds: number): Promise<(LeasedPart & { done: boolean }) | undefined> {
     return this.db.transaction(async (tx) => {
-      const campaign = await tx.one<ExpandingCampaign>(
-        `SELECT id, incident_id, audience, channel_chain, expanded_through_ref FROM notice_campaigns
+      const campaign = await tx.one<PartCampaign>(
+        `SELECT id, incident_id, status, audience, channel_chain, link_key, expanded_through_ref FROM notice_campaigns
          WHERE id = $1 AND status = 'running' AND expanded_at IS NULL FOR NO KEY UPDATE`,
         [campaignId],
       );
       if (!campaign) return undefined;
       const filter = campaign.audience.kind === 'filter' ? campaign.audience : { jurisdictions: [], dataCategories: [] };
-      // In reference order, from the unique index on (incident_id, external_ref "C").
-      const rows = await tx.rows<ClaimedDelivery & { selected: number; inserted: number; last_ref: string | null }>(
+      // In reference order, from the unique index on (incident_id, external_ref "C"); the ids are drawn after the
+      // limit (an outer query), so a part uses exactly as many as it has people.
+      const rows = await tx.rows<MemberRow & { part_id: number | null; last_ref: string | null }>(
         `WITH chunk AS MATERIALIZED (
-           SELECT s.id, s.external_ref, s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
-                  s.guardian_name, s.guardian_email, s.guardian_phone, next_reachable_step($3::text[], 0, s) AS step
+           SELECT s.id AS subject_id, s.external_ref, ${MEMBER_COLUMNS}, next_reachable_step($3::text[], 0, s) AS step
            FROM affected_subjects s
            WHERE s.incident_id = $2 AND ($4::text IS NULL OR s.external_ref COLLATE "C" > $4::text)
              AND (cardinality($6::text[]) = 0 OR s.country = ANY($6) OR s.region = ANY($6))
              AND (cardinality($7::text[]) = 0 OR s.data_categories && $7::text[])
            ORDER BY s.external_ref COLLATE "C" LIMIT $5
-         ), planned AS (
-           SELECT id, step, ($3::text[])[step] AS channel,
-                  CASE WHEN step IS NULL THEN 'unreachable' WHEN ($3::text[])[step] = ANY($8::text[]) THEN 'queued' ELSE 'sending' END AS state
-           FROM chunk
-         ), ins AS (
-           INSERT INTO deliveries (campaign_id, subject_id, state, step, channel, attempts, lease_owner, lease_until, notice_token, tried)
-           SELECT $1, id, state, step, channel,
-                  CASE WHEN state = 'sending' THEN 1 ELSE 0 END,
-                  CASE WHEN state = 'sending' THEN $9::uuid END,
-                  CASE WHEN state = 'sending' THEN now() + make_interval(secs => $10) END,
-                  ${NOTICE_TOKEN_SQL},
-                  CASE WHEN step IS NULL THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', 'no_contact_for_chain', 'at', now())) ELSE '[]'::jsonb END
-           FROM planned
-           ON CONFLICT (campaign_id, subject_id) DO NOTHING
-           RETURNING id, subject_id, state, step, channel, attempts, notice_token
-         ), links AS (
-           INSERT INTO notice_links (token, delivery_id) SELECT notice_token, id FROM ins
-         ), totals AS (
-           SELECT (SELECT count(*) FROM chunk)::int AS selected, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref,
-                  (SELECT count(*) FROM ins)::int AS inserted
+         ), numbered AS MATERIALIZED (
+           SELECT c.*, nextval('deliveries_id_seq'::regclass) AS id, row_number() OVER () AS ord FROM chunk c
+         ), part AS (
+           INSERT INTO audience_parts (campaign_id, subject_ids, delivery_ids, planned, lease_owner, lease_until)
+           SELECT $1, array_agg(subject_id ORDER BY ord), array_agg(id ORDER BY ord),
+                  (SELECT jsonb_object_agg(coalesce(($3::text[])[step], 'none'), n) FROM (SELECT step, count(*) AS n FROM numbered GROUP BY step) g),
+                  $8, now() + make_interval(secs => $9)
+           FROM numbered HAVING count(*) > 0
+           RETURNING id
          )
-         SELECT t.selected, t.inserted, t.last_ref, l.*
-         FROM totals t LEFT JOIN (
-           SELECT ins.id, $1::uuid AS campaign_id, ins.step, ins.channel, ins.attempts, ins.notice_token,
-                  c.name, c.email, c.phone, c.push_tokens, c.postal_address, c.language, c.is_minor,
-                  c.guardian_name, c.guardian_email, c.guardian_phone
-           FROM ins JOIN chunk c ON c.id = ins.subject_id
-           WHERE ins.state = 'sending'
-         ) l ON true`,
+         SELECT (SELECT id FROM part) AS part_id, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref, n.*
+         FROM (SELECT 1) one LEFT JOIN numbered n ON true ORDER BY n.ord`,
         [campaign.id, campaign.incident_id, campaign.channel_chain, campaign.expanded_through_ref, limit,
-          filter.jurisdictions ?? [], filter.dataCategories ?? [], held, workerId, leaseSeconds],
+          filter.jurisdictions ?? [], filter.dataCategories ?? [], workerId, leaseSeconds],
       );
-      const totals = rows[0]!;
-      const done = totals.selected < limit;
+      const selected = rows[0]!.part_id === null ? 0 : rows.length;
+      const done = selected < limit;
       await tx.rows(
         `UPDATE notice_campaigns SET expanded_through_ref = coalesce($2, expanded_through_ref), expanded_at = CASE WHEN $3 THEN now() END,
                 expanded_count = expanded_count + $4
          WHERE id = $1`,
-        [campaign.id, totals.last_ref, done, totals.inserted],
+        [campaign.id, rows[0]!.last_ref, done, selected],
       );
-      const claimed = totals.id === null ? [] : rows.map(({ selected: _s, inserted: _i, last_ref: _l, ...d }) => d);
-      return { claimed, selected: totals.selected, inserted: totals.inserted, done };
+      const members = selected === 0 ? [] : rows.map((r) => this.member(campaign, r));
+      return { id: rows[0]!.part_id ?? 0, campaignId: campaign.id, campaignStatus: campaign.status, members, leaseExpiries: 0, done };
+    });
+  }
+
+  /**
+   * Takes over one part whose worker died (its lease ran out), with the people it had not recorded yet; they
+   * may have been sent to already, so the part's lease_expiries goes up (and is written on their deliveries).
+   */
+  async leaseExpiredPart(workerId: string, leaseSeconds: number): Promise<LeasedPart | undefined> {
+    return this.db.transaction(async (tx) => {
+      const part = await tx.one<{ id: number; campaign_id: string; subject_ids: string[]; delivery_ids: string[]; lease_expiries: number }>(
+        `UPDATE audience_parts SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), lease_expiries = lease_expiries + 1
+         WHERE id = (SELECT id FROM audience_parts WHERE lease_until < now() ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id, campaign_id, subject_ids, delivery_ids, lease_expiries`,
+        [workerId, leaseSeconds],
+      );
+      if (!part) return undefined;
+      const campaign = (await tx.one<PartCampaign>(
+        'SELECT id, incident_id, status, audience, channel_chain, link_key, expanded_through_ref FROM notice_campaigns WHERE id = $1', [part.campaign_id]))!;
+      const rows = await tx.rows<MemberRow>(
+        `SELECT m.id, m.subject_id, ${MEMBER_COLUMNS}, next_reachable_step($3::text[], 0, s) AS step
+         FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS m(subject_id, id, ord)
+         JOIN affected_subjects s ON s.id = m.subject_id
+         WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = m.id)
+         ORDER BY m.ord`,
+        [part.subject_ids, part.delivery_ids, campaign.channel_chain],
+      );
+      return { id: part.id, campaignId: campaign.id, campaignStatus: campaign.status, members: rows.map((r) => this.member(campaign, r)), leaseExpiries: part.lease_expiries };
+    });
+  }
+
+  private member(campaign: PartCampaign, r: MemberRow): PartMember {
+    const id = Number(r.id);
+    return {
+      ...r, id, subject_id: Number(r.subject_id), campaign_id: campaign.id, attempts: 1,
+      channel: r.step === null ? (null as unknown as ChannelKind) : campaign.channel_chain[r.step - 1]!,
+      notice_token: noticeToken(campaign.link_key, id),
+    };
+  }
+
+  /** Keeps a part leased while it is sent (a slow provider is not a dead worker); false when it is no longer ours. */
+  async renewPartLease(partId: number, workerId: string, leaseSeconds: number): Promise<boolean> {
+    const rows = await this.db.rows(
+      'UPDATE audience_parts SET lease_until = now() + make_interval(secs => $3) WHERE id = $1 AND lease_owner = $2 RETURNING 1',
+      [partId, workerId, leaseSeconds],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Writes the deliveries of a part's members with their outcomes, in one statement; when `complete` (every
+   * member has an outcome) the part goes in the same transaction. Members left out stay with the part, which
+   * is leased again once its lease runs out. Deliveries already written (by a worker that took the part over)
+   * are left as they are. A provider status that arrived before this record (see WebhookRepository) is applied
+   * to its outcome here. Returns the number of deliveries written.
+   */
+  async recordPart(part: LeasedPart, workerId: string, outcomes: readonly PartOutcome[], complete: boolean): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      // The part's row is locked first: a webhook that finds its delivery still in this part holds it too
+      // (FOR KEY SHARE), so either its early event is committed before the read below, or it sees the
+      // deliveries this transaction writes.
+      if (complete) await tx.rows('DELETE FROM audience_parts WHERE id = $1 AND lease_owner = $2', [part.id, workerId]);
+      else await tx.rows('SELECT 1 FROM audience_parts WHERE id = $1 FOR UPDATE', [part.id]);
+      if (outcomes.length === 0) return 0;
+      const early = await tx.rows<EarlyEvent>(
+        `DELETE FROM early_delivery_events WHERE delivery_id = ANY($1::bigint[])
+         RETURNING delivery_id, provider, action, reason, occurred_at, provider_message_id`,
+        [outcomes.map((o) => o.id)],
+      );
+      const final = early.length ? withEarlyEvents(outcomes, early) : outcomes;
+      const rows = await tx.rows<{ id: number }>(
+        `WITH v AS (
+           SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[])
+             AS v(id, subject_id, step, result, reason, delay_ms, mid, provider, at)
+         ), x AS (
+           SELECT v.*, c.status AS campaign_status, c.channel_chain, c.channel_chain[v.step] AS channel,
+                  CASE WHEN v.result = 'permanent'
+                    THEN (SELECT next_reachable_step(c.channel_chain, v.step, s) FROM affected_subjects s WHERE s.id = v.subject_id) END AS next_step
+           FROM v CROSS JOIN notice_campaigns c WHERE c.id = $1
+         )
+         INSERT INTO deliveries (id, campaign_id, subject_id, state, step, channel, attempts, next_attempt_at, provider, provider_message_id,
+                                 sent_at, delivered_at, tried, lease_expiries)
+         SELECT x.id, $1, x.subject_id,
+           CASE
+             WHEN x.result = 'delivered' THEN 'delivered'
+             WHEN x.result = 'sent' AND x.provider = 'print-queue' THEN 'printing'
+             WHEN x.result = 'sent' THEN 'sent'
+             WHEN x.result = 'unreachable' THEN 'unreachable'
+             WHEN x.campaign_status = 'cancelled' THEN 'cancelled'
+             WHEN x.result IN ('retry', 'config', 'held') THEN 'queued'
+             WHEN x.next_step IS NOT NULL THEN 'queued'
+             ELSE 'unreachable' END,
+           CASE WHEN x.result = 'permanent' AND x.next_step IS NOT NULL THEN x.next_step ELSE x.step END,
+           CASE WHEN x.result = 'permanent' AND x.next_step IS NOT NULL THEN x.channel_chain[x.next_step] ELSE x.channel END,
+           CASE WHEN x.result IN ('sent', 'delivered', 'retry') THEN 1 ELSE 0 END,
+           now() + x.delay_ms * interval '1 millisecond',
+           CASE WHEN x.result IN ('held', 'unreachable') THEN NULL ELSE x.provider END,
+           CASE WHEN x.result IN ('sent', 'delivered') THEN x.mid END,
+           CASE WHEN x.result IN ('sent', 'delivered') AND x.provider <> 'print-queue' THEN now() END,
+           CASE WHEN x.result = 'delivered' THEN coalesce(x.at, now()) END,
+           CASE
+             WHEN x.result = 'unreachable' THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', x.reason, 'at', now()))
+             WHEN x.result = 'permanent' THEN jsonb_build_array(jsonb_build_object('channel', x.channel, 'reason', x.reason, 'at', now()))
+             ELSE '[]'::jsonb END,
+           $11
+         FROM x
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        [
+          part.campaignId,
+          final.map((o) => o.id),
+          final.map((o) => o.subjectId),
+          final.map((o) => o.step),
+          final.map((o) => o.result),
+          final.map((o) => o.reason),
+          final.map((o) => Math.max(0, Math.round(o.delayMs))),
+          final.map((o) => o.providerMessageId),
+          final.map((o) => o.provider),
+          final.map((o) => o.at ?? null),
+          part.leaseExpiries,
+        ],
+      );
+      return rows.length;
     });
   }
 
@@ -142,8 +283,8 @@ export class DeliveryRepository {
   }
 
   /** Claims up to `limit` due deliveries of one channel with a lease; skips rows other workers hold. */
-  claim(channel: ChannelKind, limit: number, workerId: string, leaseSeconds: number): Promise<ClaimedDelivery[]> {
-    return this.db.rows<ClaimedDelivery>(
+  async claim(channel: ChannelKind, limit: number, workerId: string, leaseSeconds: number): Promise<ClaimedDelivery[]> {
+    const rows = await this.db.rows<ClaimedDelivery & { link_key: Buffer }>(
       `WITH picked AS (
          SELECT id FROM deliveries
          WHERE state = 'queued' AND channel = $1 AND next_attempt_at <= now()
@@ -153,13 +294,15 @@ export class DeliveryRepository {
        UPDATE deliveries d
        SET state = 'sending', lease_owner = $3, lease_until = now() + make_interval(secs => $4),
            attempts = d.attempts + 1, updated_at = now()
-       FROM picked, affected_subjects s
-       WHERE d.id = picked.id AND s.id = d.subject_id
-       RETURNING d.id, d.campaign_id, d.step, d.channel, d.attempts, d.notice_token,
+       FROM picked, affected_subjects s, notice_campaigns c
+       WHERE d.id = picked.id AND s.id = d.subject_id AND c.id = d.campaign_id
+       RETURNING d.id, d.campaign_id, d.step, d.channel, d.attempts, d.notice_token, c.link_key,
                  s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
                  s.guardian_name, s.guardian_email, s.guardian_phone`,
       [channel, limit, workerId, leaseSeconds],
     );
+    // Deliveries written before links were derived keep the token they were sent with.
+    return rows.map(({ link_key, ...d }) => ({ ...d, id: Number(d.id), notice_token: d.notice_token ?? noticeToken(link_key, d.id) }));
   }
 
   /**
@@ -260,6 +403,7 @@ export class DeliveryRepository {
     return this.db.rows(
       `SELECT c.id, c.incident_id FROM notice_campaigns c
        WHERE c.status = 'running' AND c.expanded_at IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM audience_parts p WHERE p.campaign_id = c.id)
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.campaign_id = c.id AND d.state IN ('queued', 'sending', 'printing'))`,
     );
   }
@@ -293,4 +437,24 @@ export class DeliveryRepository {
       }
     });
   }
+}
+
+/**
+ * Provider statuses that overtook the record of their send, applied to the outcomes in the order they came:
+ * delivered or failed only follow a send through the same provider (a bounce after delivered still wins).
+ */
+function withEarlyEvents(outcomes: readonly PartOutcome[], events: readonly EarlyEvent[]): PartOutcome[] {
+  const byId = new Map<number, PartOutcome>(outcomes.map((o) => [o.id, { ...o }]));
+  for (const e of events) {
+    const o = byId.get(Number(e.delivery_id));
+    if (!o || o.provider !== e.provider || (o.result !== 'sent' && o.result !== 'delivered')) continue;
+    if (e.action === 'delivered' && o.result === 'sent') {
+      Object.assign(o, { result: 'delivered', at: e.occurred_at, providerMessageId: o.providerMessageId ?? e.provider_message_id });
+    } else if (e.action === 'failed') {
+      Object.assign(o, { result: 'permanent', reason: e.reason ?? 'provider_failed', providerMessageId: null, at: null });
+    } else if (e.action === 'config' && o.result === 'sent') {
+      Object.assign(o, { result: 'config', reason: e.reason ?? 'provider_config', delayMs: CONFIG_PAUSE_MS, providerMessageId: null });
+    }
+  }
+  return outcomes.map((o) => byId.get(o.id)!);
 }
