@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { inflateSync } from 'node:zlib';
 import pg from 'pg';
 import type { Response } from 'superagent';
+import { noticeToken } from '#domain';
 import { pdfText } from '../libs/documents/src/testing/pdf-text.js';
 import { PrintBatchScheduler } from '../apps/notifier/src/letters/print-batch.scheduler.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
@@ -225,12 +226,14 @@ describe('print batches', () => {
       expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       const text = pdfText(inflated(pdf));
       const { rows: letters } = await db.query(
-        `SELECT d.notice_token, s.name, s.postal_address, s.language, s.is_minor, s.guardian_name FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id
+        `SELECT d.id, d.notice_token, c.link_key, s.name, s.postal_address, s.language, s.is_minor, s.guardian_name
+         FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id JOIN notice_campaigns c ON c.id = d.campaign_id
          WHERE d.print_batch_id = $1 ORDER BY d.print_position`, [batch.id]);
       expect(letters).toHaveLength(batch.letter_count);
       const runs = text.split('\n');
-      // Each letter's own notice link (wrapped over two lines on the page), in batch order.
-      const links = letters.map((l) => text.replace(/\n/g, '').indexOf(`https://tocsin.example.org/n/${l.notice_token}`));
+      // Each letter's own notice link (wrapped over two lines on the page), in batch order: derived from the
+      // delivery id and the campaign's link key, or the token stored on a delivery made before links were derived.
+      const links = letters.map((l) => text.replace(/\n/g, '').indexOf(`https://tocsin.example.org/n/${l.notice_token ?? noticeToken(l.link_key, l.id)}`));
       expect(links.every((at) => at >= 0)).toBe(true);
       expect([...links].sort((a, b) => a - b)).toEqual(links);
       for (const l of letters) {

@@ -29,6 +29,17 @@ export interface CampaignRow {
   updated_at: Date;
 }
 
+/**
+ * The columns a CampaignRow holds, named rather than `*`: the row goes whole into the audit trail
+ * (`campaign.created`), and `link_key` (which notice links are derived with) must never leave the database
+ * that way; whoever held it could forge every person's link.
+ */
+const ROW_COLUMNS = ['id', 'incident_id', 'name', 'status', 'audience', 'channel_chain', 'default_language', 'content',
+  'include_remediation', 'remediation', 'content_hash', 'substitute_policy', 'author_id', 'approved_by', 'approved_at',
+  'approved_hash', 'cancelled_at', 'started_at', 'finished_at', 'summary', 'version', 'created_at', 'updated_at',
+] as const satisfies readonly (keyof CampaignRow)[];
+const ROW = ROW_COLUMNS.join(', ');
+
 /** The columns the api writes. */
 export type CampaignFields = Pick<CampaignRow, 'name' | 'audience' | 'channel_chain' | 'default_language' | 'content' | 'include_remediation' | 'remediation' | 'content_hash' | 'substitute_policy'>;
 export type CampaignChanges = Partial<CampaignFields & Pick<CampaignRow, 'status' | 'approved_by' | 'approved_at' | 'approved_hash' | 'cancelled_at'>>;
@@ -89,14 +100,14 @@ export class CampaignRepository {
     const columns = Object.keys(f) as (keyof CampaignFields)[];
     return tx.one<CampaignRow>(
       `INSERT INTO notice_campaigns (incident_id, author_id, ${columns.join(', ')})
-       VALUES ($1, $2, ${columns.map((c, i) => `$${i + 3}${JSONB.has(c) ? '::jsonb' : ''}`).join(', ')}) RETURNING *`,
+       VALUES ($1, $2, ${columns.map((c, i) => `$${i + 3}${JSONB.has(c) ? '::jsonb' : ''}`).join(', ')}) RETURNING ${ROW}`,
       [incidentId, authorId, ...columns.map((c) => param(c, f[c]))],
     );
   }
 
   /** Only within its incident: a campaign id of another incident is not found. */
   find(sql: Sql, incidentId: string, id: string, forUpdate = false): Promise<CampaignRow | undefined> {
-    return sql.one<CampaignRow>(`SELECT * FROM notice_campaigns WHERE id = $1 AND incident_id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [id, incidentId]);
+    return sql.one<CampaignRow>(`SELECT ${ROW} FROM notice_campaigns WHERE id = $1 AND incident_id = $2${forUpdate ? ' FOR UPDATE' : ''}`, [id, incidentId]);
   }
 
   /** Writes the changes only if the row is still at `version`; undefined when it is not. */
@@ -105,7 +116,7 @@ export class CampaignRepository {
     const sets = entries.map(([k], i) => `${k} = $${i + 3}${JSONB.has(k) ? '::jsonb' : ''}`);
     return tx.one<CampaignRow>(
       `UPDATE notice_campaigns SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
-       WHERE id = $1 AND version = $2 RETURNING *`,
+       WHERE id = $1 AND version = $2 RETURNING ${ROW}`,
       [id, version, ...entries.map(([k, v]) => param(k, v))],
     );
   }
@@ -120,7 +131,7 @@ export class CampaignRepository {
       where.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     return this.db.rows(
-      `SELECT *, created_at::text AS created_at_key FROM notice_campaigns WHERE ${where.join(' AND ')}
+      `SELECT ${ROW}, created_at::text AS created_at_key FROM notice_campaigns WHERE ${where.join(' AND ')}
        ORDER BY created_at, id LIMIT $${params.push(f.limit)}`,
       params,
     );

@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '#database';
-import type { NoticeContent, RemediationBullet } from '#domain';
+import { type NoticeContent, noticeTokenDeliveryId, noticeTokenValid, type RemediationBullet } from '#domain';
+
+/** A link sent before tokens were derived: 32 random bytes in hex, found through `notice_links`. */
+const LEGACY_TOKEN = /^[0-9a-f]{64}$/;
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export interface NoticeByToken {
   delivery_id: number;
@@ -38,12 +42,35 @@ export class DeliveryReadRepository {
     );
   }
 
-  /** The notice behind a link, and the open recorded, in one round trip. */
-  openNotice(token: string): Promise<NoticeByToken | undefined> {
+  /**
+   * The notice behind a link, with the opening recorded; undefined for a token that names no notice.
+   *
+   * A derived token (delivery id + MAC, see #domain notice-token) costs two round trips: its campaign's
+   * link key, then, only when the MAC checks out, the opening. A wrong MAC, another campaign's key and a
+   * delivery that does not exist all end as an unknown token does, having written nothing. Links sent
+   * before tokens were derived (64 hex, stored in `notice_links`) are opened in one round trip, as before.
+   */
+  async openNotice(token: string): Promise<NoticeByToken | undefined> {
+    const deliveryId = noticeTokenDeliveryId(token);
+    if (deliveryId !== null) {
+      if (BigInt(deliveryId) > MAX_BIGINT) return undefined; // no such delivery (and no bigint for PostgreSQL)
+      const delivery = await this.db.one<{ link_key: Buffer }>(
+        `SELECT c.link_key FROM deliveries d JOIN notice_campaigns c ON c.id = d.campaign_id WHERE d.id = $1`,
+        [deliveryId],
+      );
+      if (!delivery || !noticeTokenValid(delivery.link_key, token)) return undefined;
+      return this.open('$1::bigint', deliveryId);
+    }
+    if (!LEGACY_TOKEN.test(token)) return undefined;
+    return this.open('(SELECT delivery_id FROM notice_links WHERE token = $1)', token);
+  }
+
+  /** Records the opening of the delivery `idSql` names and reads its notice, in one round trip. */
+  private open(idSql: string, param: string): Promise<NoticeByToken | undefined> {
     return this.db.one<NoticeByToken>(
       `WITH opened AS (
          UPDATE deliveries SET opened_at = coalesce(opened_at, now()), open_count = open_count + 1
-         WHERE id = (SELECT delivery_id FROM notice_links WHERE token = $1) RETURNING id, campaign_id, subject_id
+         WHERE id = ${idSql} RETURNING id, campaign_id, subject_id
        )
        SELECT o.id AS delivery_id, o.campaign_id, c.default_language, c.content, c.remediation, i.ref AS incident_ref,
               s.name, s.language, s.is_minor, s.guardian_name, s.postal_address
@@ -51,7 +78,7 @@ export class DeliveryReadRepository {
        JOIN notice_campaigns c ON c.id = o.campaign_id
        JOIN incidents i ON i.id = c.incident_id
        JOIN affected_subjects s ON s.id = o.subject_id`,
-      [token],
+      [param],
     );
   }
 

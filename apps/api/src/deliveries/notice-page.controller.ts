@@ -6,7 +6,6 @@ import { Public } from '../access/roles.decorator.js';
 import { NOTICE_SETTINGS, type NoticeSettings } from '../campaigns/notice-settings.js';
 import { DeliveryReadRepository } from './delivery-read.repository.js';
 
-const TOKEN = /^[0-9a-f]{64}$/;
 const NOT_FOUND = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Notice not found</title></head><body><h1>Notice not found</h1><p>This link is not valid. If you received it in a message from us, please use the contact details in that message.</p></body></html>';
 
 /** The full notice behind each person's unguessable link; opening it is recorded on the delivery. */
@@ -24,7 +23,7 @@ export class NoticePageController {
   @Header('Referrer-Policy', 'no-referrer')
   @Header('X-Robots-Tag', 'noindex')
   async page(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    const notice = TOKEN.test(token) ? await this.deliveries.openNotice(token) : undefined;
+    const notice = await this.deliveries.openNotice(token);
     if (!notice) {
       res.status(404).type('html').send(NOT_FOUND);
       return;

@@ -8,7 +8,8 @@ export interface BatchLetterRow {
   delivery_id: number;
   position: number;
   campaign_id: string;
-  notice_token: string;
+  /** Only on letters made before notice links were derived (then the letter prints this stored token). */
+  notice_token: string | null;
   name: string | null;
   language: string | null;
   is_minor: boolean;
@@ -23,6 +24,8 @@ export interface FrozenCampaignRow {
   content: NoticeContent;
   remediation: RemediationBullet[] | null;
   incident_ref: string;
+  /** The key its letters' notice links are derived with (#domain noticeToken). */
+  link_key: Buffer;
 }
 
 @Injectable()
@@ -75,7 +78,7 @@ export class PrintBatchRepository {
   /** The frozen content of campaigns (approved content never changes, so it is read once per download). */
   campaigns(ids: string[]): Promise<FrozenCampaignRow[]> {
     return this.db.rows<FrozenCampaignRow>(
-      `SELECT c.id, c.default_language, c.content, c.remediation, i.ref AS incident_ref
+      `SELECT c.id, c.default_language, c.content, c.remediation, i.ref AS incident_ref, c.link_key
        FROM notice_campaigns c JOIN incidents i ON i.id = c.incident_id WHERE c.id = ANY($1::uuid[])`,
       [ids],
     );

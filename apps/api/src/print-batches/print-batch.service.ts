@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuditTrail, Database } from '#database';
 import { findUnicodeFonts, isWinAnsiText, LetterFontError, writeLettersPdf } from '#documents';
-import { type Actor, type LetterModel, letterModel, type NoticeSubject, prepareNotice } from '#domain';
+import { type Actor, type LetterModel, letterModel, type NoticeSubject, noticeToken, prepareNotice } from '#domain';
 import { gatherAllPrintBatches, type PrintBatchRow } from '#records';
 import { PRINT_BATCH_SETTINGS, type PrintBatchSettings } from '#records';
 import { NOTICE_SETTINGS, type NoticeSettings } from '../campaigns/notice-settings.js';
@@ -95,10 +95,11 @@ export class PrintBatchService {
       for (const row of rows) {
         const campaign = campaigns.get(row.campaign_id)!;
         const subject = subjectOf(row);
+        const token = row.notice_token ?? noticeToken(campaign.link_key, row.delivery_id);
         const prepared = prepareNotice(
           { defaultLanguage: campaign.default_language, content: campaign.content, remediation: campaign.remediation },
           subject,
-          { noticeUrl: `${this.notices.publicBaseUrl}/n/${row.notice_token}`, incidentRef: campaign.incident_ref },
+          { noticeUrl: `${this.notices.publicBaseUrl}/n/${token}`, incidentRef: campaign.incident_ref },
         );
         yield { row, subject, model: letterModel(prepared, subject, { senderLine: this.notices.letterSenderLine, date }) };
       }
