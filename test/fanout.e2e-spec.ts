@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { noticeToken, noticeTokenDeliveryId } from '#domain';
 import { permanent, REASONS, retry } from '#channels';
+import { createDataSource, Database } from '#database';
+import { DeliveryRepository } from '../apps/notifier/src/fanout/delivery.repository.js';
 import { startApi, type ApiHarness } from './support/api-harness.js';
 import { memoryProviders, startNotifier } from './support/notifier-harness.js';
 
@@ -111,9 +115,14 @@ describe('fan-out', () => {
     expect(c.summary.unreachableReasons).toEqual({ none: { no_contact_for_chain: 10 } });
     expect(c.summary.firstSentAt).not.toBeNull();
 
-    const { rows: tokens } = await db.query('SELECT notice_token FROM deliveries WHERE campaign_id = $1', [campaign.id]);
-    expect(new Set(tokens.map((t) => t.notice_token)).size).toBe(1000);
-    for (const t of tokens) expect(t.notice_token).toMatch(/^[0-9a-f]{64}$/);
+    // Links are derived from the delivery id and the campaign's key, never stored.
+    const { rows: tokens } = await db.query(
+      'SELECT d.id, d.notice_token, c.link_key FROM deliveries d JOIN notice_campaigns c ON c.id = d.campaign_id WHERE d.campaign_id = $1', [campaign.id]);
+    expect(tokens.filter((t) => t.notice_token !== null)).toEqual([]);
+    const derived = tokens.map((t) => noticeToken(t.link_key, t.id));
+    expect(new Set(derived).size).toBe(1000);
+    for (const t of derived) expect(t).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await db.query('SELECT count(*)::int AS n FROM audience_parts WHERE campaign_id = $1', [campaign.id])).rows[0].n).toBe(0);
   });
 
   it('retries what is retryable, honouring Retry-After, and gives up on a channel after its attempts', async () => {
@@ -207,7 +216,7 @@ describe('what people and staff see', () => {
     expect(mail.subject).toBe(`Security incident ${campaign.ref}`);
     expect(mail.body).toContain('Person 1');
     for (const m of outbox.body.items) expect(m.body).not.toContain('%tocsin_'); // substitutions applied before recording
-    const link = /https?:\/\/[^\s"]+\/n\/([0-9a-f]{64})/.exec(mail.body)![0];
+    const link = /https?:\/\/[^\s"]+\/n\/([A-Za-z0-9_-]{32})/.exec(mail.body)![0];
     const token = link.split('/n/')[1]!;
 
     const page = await api.http.get(`/n/${token}`);
@@ -218,11 +227,32 @@ describe('what people and staff see', () => {
     expect(page.text).toContain('Person 1');
     expect(page.text).toContain('We offer 12 months of identity monitoring.');
     await api.http.get(`/n/${token}`);
-    const { rows: [opened] } = await db.query('SELECT opened_at, open_count FROM deliveries WHERE notice_token = $1', [token]);
+    const { rows: [opened] } = await db.query('SELECT opened_at, open_count FROM deliveries WHERE id = $1', [noticeTokenDeliveryId(token)]);
     expect(opened.opened_at).not.toBeNull();
     expect(opened.open_count).toBe(2);
 
     expect((await api.http.get(`/n/${'0'.repeat(64)}`)).status).toBe(404);
     expect((await api.http.get('/n/not-a-token')).status).toBe(404);
+  });
+
+  it('progress counts the people of audience parts being sent (no delivery rows yet) as in flight on their planned channel', async () => {
+    const campaign = await approvedCampaign(100);
+    await db.query(`UPDATE notice_campaigns SET status = 'running', started_at = now() WHERE id = $1`, [campaign.id]);
+    const dataSource = createDataSource(api.database.url, 1);
+    await dataSource.initialize();
+    try {
+      const part = await new DeliveryRepository(new Database(dataSource)).leaseNextPart(campaign.id, 40, randomUUID(), 60);
+      expect(part!.members).toHaveLength(40);
+      const progress = await api.http.get(`/v1/incidents/${campaign.ref}/campaigns/${campaign.id}/progress`).set(auth(responder));
+      expect(progress.status).toBe(200);
+      expect(progress.body).toEqual(expect.objectContaining({ status: 'running', audienceExpanded: false, total: 40, remaining: 40 }));
+      expect(progress.body.byState).toEqual({ sending: 40 });
+      const planned = new Map<string, number>();
+      for (const m of part!.members) planned.set(m.channel ?? 'none', (planned.get(m.channel ?? 'none') ?? 0) + 1);
+      expect(Object.fromEntries(Object.entries(progress.body.byChannel).map(([k, v]) => [k, (v as { sending: number }).sending])))
+        .toEqual(Object.fromEntries(planned));
+    } finally {
+      await dataSource.destroy();
+    }
   });
 });

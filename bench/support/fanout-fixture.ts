@@ -162,7 +162,11 @@ export interface DeliveryFigures {
 export async function deliveryFigures(client: pg.ClientBase, campaignId: string): Promise<DeliveryFigures> {
   const { rows } = await client.query(
     `SELECT state, channel, count(*)::int AS n FROM deliveries WHERE campaign_id = $1 GROUP BY 1, 2`, [campaignId]);
-  const { rows: [c] } = await client.query('SELECT expanded_at FROM notice_campaigns WHERE id = $1', [campaignId]);
+  // People of leased audience parts have no delivery row until their part is recorded: they are in flight.
+  const { rows: [c] } = await client.query(
+    `SELECT expanded_at, (SELECT sum(cardinality(delivery_ids)) FROM audience_parts WHERE campaign_id = $1)::int AS in_parts
+     FROM notice_campaigns WHERE id = $1`, [campaignId]);
+  if (c?.in_parts) rows.push({ state: 'sending', channel: 'part', n: c.in_parts });
   const figures: DeliveryFigures = { byState: {}, byStateChannel: {}, expanded: c?.expanded_at != null, total: 0 };
   for (const r of rows) {
     figures.byState[r.state] = (figures.byState[r.state] ?? 0) + r.n;

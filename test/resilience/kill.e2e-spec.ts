@@ -74,7 +74,10 @@ describe('a notifier killed with SIGKILL mid-campaign', () => {
       const target = Math.round((PEOPLE * kill) / (KILLS + 1.5) + Math.random() * PEOPLE * 0.08);
       await waitUntil(`${target} people done before kill ${kill}`, async () => (await sentSoFar()) >= target, 120_000, 50);
       await new Promise((r) => setTimeout(r, Math.random() * 300));
-      const { rows: [inFlight] } = await client.query(`SELECT count(*)::int AS n FROM deliveries WHERE campaign_id = $1 AND state = 'sending'`, [campaignId]);
+      // In flight: people of leased audience parts not recorded yet, and claimed retries or fallbacks.
+      const { rows: [inFlight] } = await client.query(
+        `SELECT (SELECT coalesce(sum(cardinality(delivery_ids)), 0) FROM audience_parts WHERE campaign_id = $1)::int
+              + (SELECT count(*) FROM deliveries WHERE campaign_id = $1 AND state = 'sending')::int AS n`, [campaignId]);
       killedAt.push(inFlight.n);
       await notifier.kill('SIGKILL');
       notifier = await start();

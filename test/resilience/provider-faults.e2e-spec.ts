@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { noticeToken } from '#domain';
 import {
   approveCampaign, createCampaign, createIncident, type NotifierProcess, spawnNotifier, stubChannelEnv, waitForNotifier, waitUntilSettled,
 } from '../../bench/support/fanout-fixture.js';
@@ -246,8 +247,9 @@ describe('provider faults', () => {
 
     // The e-mails went out as one shared template per request, each person with their own name and link.
     const { rows: tokens } = await client.query(
-      `SELECT d.id::text AS id, d.notice_token AS token, s.name FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id WHERE d.campaign_id = $1`, [campaignId]);
-    const byDelivery = new Map(tokens.map((t) => [t.id as string, t as { token: string; name: string }]));
+      `SELECT d.id::text AS id, c.link_key, s.name FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id JOIN notice_campaigns c ON c.id = d.campaign_id
+       WHERE d.campaign_id = $1`, [campaignId]);
+    const byDelivery = new Map(tokens.map((t) => [t.id as string, { token: noticeToken(t.link_key, t.id), name: t.name as string }]));
     const bodies = sendgrid.requests.bodies as Array<{ content: Array<{ value: string }>; personalizations: Array<{ custom_args: { delivery_id: string }; substitutions: Record<string, string> }> }>;
     expect(Math.max(...bodies.map((b) => b.personalizations.length))).toBeGreaterThanOrEqual(10);
     for (const body of bodies) {

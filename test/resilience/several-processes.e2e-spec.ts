@@ -53,7 +53,9 @@ describe('several notifier processes on one campaign', () => {
     await watcher.connect();
     const watching = (async () => {
       while (!settled) {
-        const { rows } = await watcher.query(`SELECT DISTINCT lease_owner FROM deliveries WHERE campaign_id = $1 AND state = 'sending'`, [campaignId]);
+        const { rows } = await watcher.query(
+          `SELECT lease_owner FROM audience_parts WHERE campaign_id = $1
+           UNION SELECT lease_owner FROM deliveries WHERE campaign_id = $1 AND state = 'sending'`, [campaignId]);
         for (const r of rows) leaseHolders.add(r.lease_owner);
         await new Promise((r) => setTimeout(r, 25));
       }

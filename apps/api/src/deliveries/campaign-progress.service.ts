@@ -27,7 +27,8 @@ export class CampaignProgressService {
     let last: Date | null = null;
     for (const r of rows) {
       const channel = r.channel ?? 'none';
-      (byChannel[channel] ??= {})[r.state] = r.n;
+      const counts = (byChannel[channel] ??= {});
+      counts[r.state] = (counts[r.state] ?? 0) + r.n;
       byState[r.state] = (byState[r.state] ?? 0) + r.n;
       total += r.n;
       if (OPEN_STATES.has(r.state)) open += r.n;

@@ -30,7 +30,12 @@ export class DeliveryReadRepository {
       `SELECT channel, state, count(*)::int AS n,
               count(*) FILTER (WHERE sent_at > now() - interval '60 seconds')::int AS recent,
               min(sent_at) AS first, max(sent_at) AS last
-       FROM deliveries WHERE campaign_id = $1 GROUP BY channel, state`,
+       FROM deliveries WHERE campaign_id = $1 GROUP BY channel, state
+       UNION ALL
+       -- People of audience parts being sent have no delivery row until their part is recorded: in flight,
+       -- on the channel planned for them (a part taken over from a dead worker still counts all its people).
+       SELECT nullif(p.key, 'none'), 'sending', sum(p.value::int)::int, 0, NULL, NULL
+       FROM audience_parts a, jsonb_each_text(a.planned) p WHERE a.campaign_id = $1 GROUP BY 1`,
       [campaignId],
     );
   }
