@@ -244,8 +244,8 @@ async function runPhases(url: string, client: pg.Client, providers: ChannelProvi
         }
       }));
       const outcomes = part.members.map((d) => d.step === null
-        ? { id: d.id, subjectId: d.subject_id, step: null, result: 'unreachable' as const, reason: 'no_contact_for_chain', delayMs: 0, providerMessageId: null, provider: '' }
-        : { id: d.id, subjectId: d.subject_id, step: d.step, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: 'x', provider: (providers[d.channel] as ChannelProvider).name });
+        ? { id: d.id, result: 'unreachable' as const, reason: 'no_contact_for_chain', delayMs: 0, providerMessageId: null, provider: '' }
+        : { id: d.id, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: 'x', provider: (providers[d.channel] as ChannelProvider).name });
       await timed('record', () => repository.recordPart(part, worker, outcomes, true));
       if (part.done) break;
     }

@@ -54,7 +54,7 @@ async function claimedBatch(n: number, worker: string): Promise<ClaimedDelivery[
 
 const sent = (id: number, provider = 'sendgrid') => ({ id, result: 'sent' as const, reason: null, delayMs: 0, providerMessageId: `m-${id}`, provider });
 const outcome = (m: PartMember, result: PartOutcome['result'], extra: Partial<PartOutcome> = {}): PartOutcome =>
-  ({ id: m.id, subjectId: m.subject_id, step: m.step, result, reason: null, delayMs: 0, providerMessageId: null, provider: 'sendgrid', ...extra });
+  ({ id: m.id, result, reason: null, delayMs: 0, providerMessageId: null, provider: 'sendgrid', ...extra });
 const held = (m: PartMember) => outcome(m, 'held', { provider: '' });
 const deliveriesOf = async (campaignId: string) => (await db.client.query(
   `SELECT d.id, s.external_ref, d.state, d.channel, d.step, d.attempts, d.provider, d.provider_message_id, d.tried, d.lease_expiries, d.sent_at, d.delivered_at

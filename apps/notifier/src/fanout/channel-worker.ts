@@ -141,12 +141,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
         const size = this.batchLimit(provider);
         for (let i = 0; i < share.length; i += size) {
           this.stats.batches++;
-          const batch = share.slice(i, i + size);
-          const members = new Map(batch.map((m) => [m.id, m]));
-          for (const o of await this.send(kind, provider, batch)) {
-            const m = members.get(o.id)!;
-            outcomes.push({ ...o, subjectId: m.subject_id, step: m.step });
-          }
+          outcomes.push(...await this.send(kind, provider, share.slice(i, i + size)));
         }
       }));
       await lease.stop();
@@ -306,5 +301,5 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
 
 /** A part member written without being sent. */
 function unsent(m: PartMember, result: 'held' | 'unreachable'): PartOutcome {
-  return { id: m.id, subjectId: m.subject_id, step: m.step, result, reason: null, delayMs: 0, providerMessageId: null, provider: '' };
+  return { id: m.id, result, reason: null, delayMs: 0, providerMessageId: null, provider: '' };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, type Sql } from '#database';
 import type { ChannelKind } from '#channels';
-import { noticeToken } from '#domain';
+import { noticeToken, noticeTokens } from '#domain';
 
 export interface ClaimedDelivery {
   id: number;
@@ -55,8 +55,6 @@ export interface LeasedPart {
 /** An outcome of a part member: the provider's, or `held` (channel paused) / `unreachable` (no channel reaches them). */
 export interface PartOutcome extends Omit<RecordedOutcome, 'result'> {
   result: RecordedOutcome['result'] | 'held' | 'unreachable' | 'delivered';
-  subjectId: number;
-  step: number | null;
   /** When a provider status overtook the record: when it was delivered. */
   at?: Date | null;
 }
@@ -83,7 +81,8 @@ interface PartCampaign {
 
 const MEMBER_COLUMNS = `s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
                         s.guardian_name, s.guardian_email, s.guardian_phone`;
-type MemberRow = Omit<PartMember, 'campaign_id' | 'channel' | 'attempts' | 'notice_token'>;
+/** What the lease statements return for each member: all of it but the link, which is derived here. */
+type MemberRow = Omit<PartMember, 'notice_token'> & { notice_token?: string };
 /** A config error's pause before the same channel is tried again, as the channel loops do. */
 const CONFIG_PAUSE_MS = 60_000;
 
@@ -135,7 +134,9 @@ export class DeliveryRepository {
            FROM numbered HAVING count(*) > 0
            RETURNING id
          )
-         SELECT (SELECT id FROM part) AS part_id, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref, n.*
+         SELECT (SELECT id FROM part) AS part_id, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref,
+                n.id, n.subject_id, $1::uuid AS campaign_id, n.step, ($3::text[])[n.step] AS channel, 1 AS attempts,
+                n.name, n.email, n.phone, n.push_tokens, n.postal_address, n.language, n.is_minor, n.guardian_name, n.guardian_email, n.guardian_phone
          FROM (SELECT 1) one LEFT JOIN numbered n ON true ORDER BY n.ord`,
         [campaign.id, campaign.incident_id, campaign.channel_chain, campaign.expanded_through_ref, limit,
           filter.jurisdictions ?? [], filter.dataCategories ?? [], workerId, leaseSeconds],
@@ -148,7 +149,7 @@ export class DeliveryRepository {
          WHERE id = $1`,
         [campaign.id, rows[0]!.last_ref, done, selected],
       );
-      const members = selected === 0 ? [] : rows.map((r) => this.member(campaign, r));
+      const members = selected === 0 ? [] : withLinks(campaign.link_key, rows);
       return { id: rows[0]!.part_id ?? 0, campaignId: campaign.id, campaignStatus: campaign.status, members, leaseExpiries: 0, done };
     });
   }
@@ -169,24 +170,16 @@ export class DeliveryRepository {
       const campaign = (await tx.one<PartCampaign>(
         'SELECT id, incident_id, status, audience, channel_chain, link_key, expanded_through_ref FROM notice_campaigns WHERE id = $1', [part.campaign_id]))!;
       const rows = await tx.rows<MemberRow>(
-        `SELECT m.id, m.subject_id, ${MEMBER_COLUMNS}, next_reachable_step($3::text[], 0, s) AS step
-         FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS m(subject_id, id, ord)
-         JOIN affected_subjects s ON s.id = m.subject_id
-         WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = m.id)
-         ORDER BY m.ord`,
-        [part.subject_ids, part.delivery_ids, campaign.channel_chain],
+        `SELECT r.*, $4::uuid AS campaign_id, ($3::text[])[r.step] AS channel, 1 AS attempts FROM (
+           SELECT m.id, m.subject_id, m.ord, ${MEMBER_COLUMNS}, next_reachable_step($3::text[], 0, s) AS step
+           FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS m(subject_id, id, ord)
+           JOIN affected_subjects s ON s.id = m.subject_id
+           WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = m.id)
+         ) r ORDER BY r.ord`,
+        [part.subject_ids, part.delivery_ids, campaign.channel_chain, campaign.id],
       );
-      return { id: part.id, campaignId: campaign.id, campaignStatus: campaign.status, members: rows.map((r) => this.member(campaign, r)), leaseExpiries: part.lease_expiries };
+      return { id: part.id, campaignId: campaign.id, campaignStatus: campaign.status, members: withLinks(campaign.link_key, rows), leaseExpiries: part.lease_expiries };
     });
-  }
-
-  private member(campaign: PartCampaign, r: MemberRow): PartMember {
-    const id = Number(r.id);
-    return {
-      ...r, id, subject_id: Number(r.subject_id), campaign_id: campaign.id, attempts: 1,
-      channel: r.step === null ? (null as unknown as ChannelKind) : campaign.channel_chain[r.step - 1]!,
-      notice_token: noticeToken(campaign.link_key, id),
-    };
   }
 
   /** Keeps a part leased while it is sent (a slow provider is not a dead worker); false when it is no longer ours. */
@@ -219,6 +212,7 @@ export class DeliveryRepository {
         [outcomes.map((o) => o.id)],
       );
       const final = early.length ? withEarlyEvents(outcomes, early) : outcomes;
+      const members = new Map(part.members.map((m) => [m.id, m]));
       const rows = await tx.rows<{ id: number }>(
         `WITH v AS (
            SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[])
@@ -260,8 +254,8 @@ export class DeliveryRepository {
         [
           part.campaignId,
           final.map((o) => o.id),
-          final.map((o) => o.subjectId),
-          final.map((o) => o.step),
+          final.map((o) => members.get(o.id)!.subject_id),
+          final.map((o) => members.get(o.id)!.step),
           final.map((o) => o.result),
           final.map((o) => o.reason),
           final.map((o) => Math.max(0, Math.round(o.delayMs))),
@@ -457,4 +451,11 @@ function withEarlyEvents(outcomes: readonly PartOutcome[], events: readonly Earl
     }
   }
   return outcomes.map((o) => byId.get(o.id)!);
+}
+
+/** The members' notice links, derived in one cipher call and set on the rows as they are. */
+function withLinks(linkKey: Buffer, rows: MemberRow[]): PartMember[] {
+  const tokens = noticeTokens(linkKey, rows.map((r) => r.id));
+  rows.forEach((r, i) => (r.notice_token = tokens[i]!));
+  return rows as PartMember[];
 }

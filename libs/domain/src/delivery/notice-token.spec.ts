@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NOTICE_TOKEN_LENGTH, noticeToken, noticeTokenDeliveryId, noticeTokenValid } from './notice-token.js';
+import { NOTICE_TOKEN_LENGTH, noticeToken, noticeTokenDeliveryId, noticeTokens, noticeTokenValid } from './notice-token.js';
 
 const key = Buffer.alloc(32, 7);
 const otherKey = Buffer.alloc(32, 8);
@@ -11,6 +11,13 @@ describe('notice tokens', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(noticeTokenDeliveryId(token)).toBe(String(id));
     expect(noticeTokenValid(key, token)).toBe(true);
+  });
+
+  it('makes a batch of tokens equal to one at a time', () => {
+    const ids = [1, 2, 3, 2 ** 33, 77];
+    expect(noticeTokens(key, ids)).toEqual(ids.map((id) => noticeToken(key, id)));
+    expect(new Set(noticeTokens(key, ids)).size).toBe(ids.length);
+    expect(noticeTokens(key, [])).toEqual([]);
   });
 
   it('is the same for the same delivery and key (a resend carries the same link)', () => {
