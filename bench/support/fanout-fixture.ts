@@ -160,15 +160,20 @@ export interface DeliveryFigures {
 }
 
 export async function deliveryFigures(client: pg.ClientBase, campaignId: string): Promise<DeliveryFigures> {
+  // One statement, so one snapshot: a part recorded between two reads would be in neither (its people are in
+  // audience_parts until the transaction that writes their deliveries deletes it).
   const { rows } = await client.query(
-    `SELECT state, channel, count(*)::int AS n FROM deliveries WHERE campaign_id = $1 GROUP BY 1, 2`, [campaignId]);
-  // People of leased audience parts have no delivery row until their part is recorded: they are in flight.
-  const { rows: [c] } = await client.query(
-    `SELECT expanded_at, (SELECT sum(cardinality(delivery_ids)) FROM audience_parts WHERE campaign_id = $1)::int AS in_parts
-     FROM notice_campaigns WHERE id = $1`, [campaignId]);
-  if (c?.in_parts) rows.push({ state: 'sending', channel: 'part', n: c.in_parts });
-  const figures: DeliveryFigures = { byState: {}, byStateChannel: {}, expanded: c?.expanded_at != null, total: 0 };
+    `SELECT state, channel, count(*)::int AS n FROM deliveries WHERE campaign_id = $1 GROUP BY 1, 2
+     UNION ALL
+     SELECT 'sending', 'part', sum(cardinality(delivery_ids))::int FROM audience_parts WHERE campaign_id = $1 HAVING count(*) > 0
+     UNION ALL
+     SELECT '#expanded', NULL, 1 FROM notice_campaigns WHERE id = $1 AND expanded_at IS NOT NULL`, [campaignId]);
+  const figures: DeliveryFigures = { byState: {}, byStateChannel: {}, expanded: false, total: 0 };
   for (const r of rows) {
+    if (r.state === '#expanded') {
+      figures.expanded = true;
+      continue;
+    }
     figures.byState[r.state] = (figures.byState[r.state] ?? 0) + r.n;
     figures.byStateChannel[`${r.state}:${r.channel}`] = r.n;
     figures.total += r.n;
