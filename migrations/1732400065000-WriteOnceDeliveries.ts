@@ -13,7 +13,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   sends the same messages (same delivery id, same notice link) to those not yet recorded. A part is
  *   deleted in the transaction that inserts its deliveries.
  * - Delivery ids are drawn from the table's own sequence when a part is leased (hence BY DEFAULT).
- * - Notice links are derived, not stored: `<delivery id><HMAC(campaign link key, delivery id)>` (see
+ * - Notice links are derived, not stored: `<delivery id><MAC of it under the campaign link key>` (see
  *   libs/domain notice-token.ts). `link_key` is 32 random bytes per campaign. Links already sent keep
  *   working through `notice_links` and `deliveries.notice_token`, which new deliveries leave empty.
  * - `early_delivery_events`: a provider status that overtakes the notifier's record of the send (the
