@@ -7,8 +7,10 @@ export interface NotifierConfig {
   publicUrl: string;
   /** Deliveries claimed per batch (capped by each provider's maximum batch). */
   batchSize: number;
-  /** Parallel send loops per channel in this process. */
+  /** Batches of one channel in flight at once in this process (and parallel queue loops per channel). */
   concurrency: number;
+  /** Loops that lease and send audience parts: more than `concurrency`, so their database round trips overlap sends. */
+  audienceLoops: number;
   leaseSeconds: number;
   idleMs: number;
   /** People an audience loop expands, leases and sends at a time (each channel's share in its own batches). */
@@ -24,11 +26,13 @@ export function notifierConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl = env.
     if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
     return value;
   };
+  const concurrency = int('NOTIFIER_CONCURRENCY', 2);
   return {
     databaseUrl,
     publicUrl: (env.TOCSIN_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     batchSize: int('NOTIFIER_BATCH_SIZE', 1000),
-    concurrency: int('NOTIFIER_CONCURRENCY', 2),
+    concurrency,
+    audienceLoops: int('NOTIFIER_AUDIENCE_LOOPS', 2 * concurrency),
     leaseSeconds: int('NOTIFIER_LEASE_SECONDS', 60),
     idleMs: int('NOTIFIER_IDLE_MS', 100),
     expandChunk: int('NOTIFIER_EXPAND_CHUNK', 2000),

@@ -1,3 +1,4 @@
+export * from './array-literal.js';
 export * from './audit-trail.js';
 export * from './create-database.js';
 export * from './database-url.js';

@@ -60,10 +60,11 @@ export class WebhookRepository {
     return new Set(rows.map((r) => r.event_id));
   }
 
-  /** The delivery a provider message id belongs to (Twilio SIDs are unique; used when a callback URL carries no delivery_id). */
-  async deliveryByMessageId(sql: Sql, provider: string, messageId: string): Promise<number | null> {
+  /** The delivery a Twilio message SID belongs to (SIDs are unique; used when a callback URL carries no delivery_id). */
+  async deliveryByTwilioSid(sql: Sql, sid: string): Promise<number | null> {
+    // The literal provider matches the partial index deliveries_twilio_sid.
     const row = await sql.one<{ id: number }>(
-      'SELECT id FROM deliveries WHERE provider = $1 AND provider_message_id = $2 ORDER BY id DESC LIMIT 1', [provider, messageId]);
+      `SELECT id FROM deliveries WHERE provider = 'twilio' AND provider_message_id = $1 ORDER BY id DESC LIMIT 1`, [sid]);
     return row?.id ?? null;
   }
 

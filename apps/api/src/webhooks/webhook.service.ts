@@ -129,7 +129,7 @@ export class WebhookService {
     if (!update) return { received: 1, recorded: 0, duplicates: 0, ignored: 1, applied: 0 };
     const record = this.record(`${sid}:${status}`, update);
     // A status callback set on a Messaging Service (not per message) has no delivery_id: find it by the SID.
-    if (record.deliveryId === null) record.deliveryId = await this.repository.deliveryByMessageId(this.db, 'twilio', sid!);
+    if (record.deliveryId === null) record.deliveryId = await this.repository.deliveryByTwilioSid(this.db, sid!);
     const result = await this.apply('twilio', 'sms', [record]);
     return { received: 1, ...result };
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { CHANNEL_KINDS, type ChannelKind, type ChannelProvider, type ChannelProviders, type OutboundMessage, type SendOutcome } from '#channels';
+import { CHANNEL_KINDS, type ChannelKind, type ChannelProvider, type ChannelProviders, type OutboundMessage, Semaphore, type SendOutcome } from '#channels';
 import { retriesExhausted, retryDelayMs } from '#domain';
 import type { NotifierConfig } from '../notifier-config.js';
 import { CHANNEL_PROVIDERS, NOTIFIER_CONFIG } from '../tokens.js';
@@ -37,6 +37,12 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   readonly stats = { claimed: 0, sent: 0, retried: 0, failed: 0, batches: 0 };
   /** Idle loops, woken when deliveries are queued. */
   private readonly waiting = new Set<() => void>();
+  /**
+   * Batches of each channel in flight in this process, whichever loop sends them: `concurrency` at most. There
+   * are more audience loops than that, so that one loop's database round trips (leasing, recording) overlap
+   * another's sends instead of leaving the channel idle.
+   */
+  private readonly sending: Record<ChannelKind, Semaphore>;
 
   constructor(
     @Inject(DeliveryRepository) private readonly deliveries: DeliveryRepository,
@@ -44,11 +50,13 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(CHANNEL_PROVIDERS) private readonly providers: ChannelProviders,
     @Inject(NOTIFIER_CONFIG) private readonly config: NotifierConfig,
     @Inject(WorkerPresence) private readonly presence: WorkerPresence,
-  ) {}
+  ) {
+    this.sending = Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind, new Semaphore(config.concurrency)])) as Record<ChannelKind, Semaphore>;
+  }
 
   onApplicationBootstrap(): void {
     this.running = true;
-    for (let i = 0; i < this.config.concurrency; i++) this.loops.push(this.loop('audience', () => this.expandOnce(), this.config.idleMs));
+    for (let i = 0; i < this.config.audienceLoops; i++) this.loops.push(this.loop('audience', () => this.expandOnce(), this.config.idleMs));
     // The queue is mostly empty while audiences are expanded and leased directly: its loops look less often
     // when idle (up to IDLE_QUEUE_MS), and are woken when this process queues something (a fallback, a retry).
     for (const kind of CHANNEL_KINDS) {
@@ -183,7 +191,11 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Renders and sends a batch of one channel; returns the outcomes to record (nothing is written yet). */
-  private async send(kind: ChannelKind, provider: ChannelProvider, claimed: ClaimedDelivery[]): Promise<RecordedOutcome[]> {
+  private send(kind: ChannelKind, provider: ChannelProvider, claimed: ClaimedDelivery[]): Promise<RecordedOutcome[]> {
+    return this.sending[kind].run(() => this.sendNow(kind, provider, claimed));
+  }
+
+  private async sendNow(kind: ChannelKind, provider: ChannelProvider, claimed: ClaimedDelivery[]): Promise<RecordedOutcome[]> {
     await this.composer.load(claimed.map((d) => d.campaign_id));
 
     const byId = new Map<string, ClaimedDelivery>();
