@@ -101,10 +101,15 @@ describe('fan-out', () => {
     expect(recorded.length).toBe(count('sent'));
     expect(new Set(recorded.map((r) => r.deliveryId)).size).toBe(recorded.length);
 
+    // A bounce the provider reports at once moves the person to SMS within their audience part: the delivery
+    // is written once, sent on SMS, with the e-mail's failure in its history (never queued, claimed, updated).
     const { rows: bounced } = await db.query(
-      `SELECT tried FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id WHERE d.campaign_id = $1 AND s.email LIKE 'bounce%'`, [campaign.id]);
+      `SELECT d.state, d.channel, d.step, d.attempts, d.tried, d.updated_at = d.created_at AS written_once
+       FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id WHERE d.campaign_id = $1 AND s.email LIKE 'bounce%'`, [campaign.id]);
     expect(bounced).toHaveLength(40);
-    for (const b of bounced) expect(b.tried).toEqual([expect.objectContaining({ channel: 'email', reason: 'invalid_email' })]);
+    for (const b of bounced) {
+      expect(b).toEqual({ state: 'sent', channel: 'sms', step: 2, attempts: 1, written_once: true, tried: [expect.objectContaining({ channel: 'email', reason: 'invalid_email' })] });
+    }
     const { rows: nobody } = await db.query(`SELECT tried FROM deliveries WHERE campaign_id = $1 AND state = 'unreachable'`, [campaign.id]);
     for (const u of nobody) expect(u.tried).toEqual([expect.objectContaining({ reason: 'no_contact_for_chain' })]);
 
@@ -123,6 +128,37 @@ describe('fan-out', () => {
     expect(new Set(derived).size).toBe(1000);
     for (const t of derived) expect(t).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect((await db.query('SELECT count(*)::int AS n FROM audience_parts WHERE campaign_id = $1', [campaign.id])).rows[0].n).toBe(0);
+  });
+
+  it('moves a person along the whole chain within their part when every channel fails them for good, and writes them unreachable once', async () => {
+    // The bouncing e-mail people also have a phone; here their numbers are refused too.
+    const providers = memoryProviders((kind, m) => {
+      if (kind === 'email' && 'to' in m && m.to.startsWith('bounce')) return permanent(m.deliveryId, REASONS.invalidEmail);
+      if (kind === 'sms' && 'to' in m && bouncePhones.has(m.to)) return permanent(m.deliveryId, REASONS.invalidNumber);
+      return undefined;
+    });
+    // Of 200 subjects, those with i % 20 === 0 and i % 100 < 70 have a bouncing address (8 people).
+    const bouncing = Array.from({ length: 200 }, (_, i) => i).filter((i) => i % 20 === 0 && i % 100 < 70);
+    const bouncePhones = new Set(bouncing.map((i) => `+4915${String(100000000 + i).slice(0, 9)}`));
+    const campaign = await approvedCampaign(200);
+    const notifier = await startNotifier(api.database.url, providers);
+    try {
+      await waitForStatus(campaign.id, 'completed');
+    } finally {
+      await notifier.close();
+    }
+    const { rows } = await db.query(
+      `SELECT d.state, d.tried, d.updated_at = d.created_at AS written_once
+       FROM deliveries d JOIN affected_subjects s ON s.id = d.subject_id WHERE d.campaign_id = $1 AND s.email LIKE 'bounce%'`, [campaign.id]);
+    expect(rows).toHaveLength(bouncing.length);
+    for (const r of rows) {
+      expect(r).toEqual({
+        state: 'unreachable', written_once: true,
+        tried: [expect.objectContaining({ channel: 'email', reason: 'invalid_email' }), expect.objectContaining({ channel: 'sms', reason: 'invalid_number' })],
+      });
+    }
+    const { rows: [summary] } = await db.query('SELECT summary FROM notice_campaigns WHERE id = $1', [campaign.id]);
+    expect(summary.summary.unreachableReasons.sms).toEqual({ invalid_number: bouncing.length });
   });
 
   it('retries what is retryable, honouring Retry-After, and gives up on a channel after its attempts', async () => {

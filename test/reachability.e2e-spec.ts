@@ -4,7 +4,7 @@
  * contact details, minor or not, for every chain order and starting step.
  */
 import { describe, expect, it } from '@jest/globals';
-import { reachableChannels, type ReachableSubject } from '#domain';
+import { nextReachableStep, reachableChannels, type ReachableSubject } from '#domain';
 import { createIncident } from '../bench/support/fanout-fixture.js';
 import { useTestDatabase } from './support/test-database.js';
 
@@ -25,7 +25,7 @@ const CHAINS: NoticeChannel[][] = (() => {
   return subsets.flatMap((subset) => permutations(subset));
 })();
 
-describe('next_reachable_step (SQL) agrees with reachableChannels (domain)', () => {
+describe('next_reachable_step (SQL) agrees with reachableChannels and nextReachableStep (domain)', () => {
   it('for every subject shape, chain and starting step', async () => {
     const subjects: ReachableSubject[] = [];
     for (let bits = 0; bits < 128; bits++) {
@@ -61,6 +61,9 @@ describe('next_reachable_step (SQL) agrees with reachableChannels (domain)', () 
       const index = row.chain.findIndex((channel, i) => i >= row.after && reachable.has(NOTICE_TO_SUBJECT[channel as NoticeChannel]));
       const expected = index < 0 ? null : index + 1;
       if (row.step !== expected) expect({ subject, chain: row.chain, after: row.after, step: row.step }).toEqual({ subject, chain: row.chain, after: row.after, step: expected });
+      // The notifier's in-part fallback decides in JavaScript what this SQL decides for the queue.
+      const twin = nextReachableStep(row.chain as NoticeChannel[], row.after, subject);
+      if (twin !== expected) expect({ subject, chain: row.chain, after: row.after, twin }).toEqual({ subject, chain: row.chain, after: row.after, twin: expected });
       if (expected !== null) reachedSomewhere++;
     }
     expect(reachedSomewhere).toBeGreaterThan(rows.length / 4);

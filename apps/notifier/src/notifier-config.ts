@@ -32,7 +32,7 @@ export function notifierConfigFromEnv(env: NodeJS.ProcessEnv, databaseUrl = env.
     publicUrl: (env.TOCSIN_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     batchSize: int('NOTIFIER_BATCH_SIZE', 1000),
     concurrency,
-    audienceLoops: int('NOTIFIER_AUDIENCE_LOOPS', 2 * concurrency),
+    audienceLoops: int('NOTIFIER_AUDIENCE_LOOPS', concurrency),
     leaseSeconds: int('NOTIFIER_LEASE_SECONDS', 60),
     idleMs: int('NOTIFIER_IDLE_MS', 100),
     expandChunk: int('NOTIFIER_EXPAND_CHUNK', 2000),

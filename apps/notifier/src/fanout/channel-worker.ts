@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CHANNEL_KINDS, type ChannelKind, type ChannelProvider, type ChannelProviders, type OutboundMessage, Semaphore, type SendOutcome } from '#channels';
-import { retriesExhausted, retryDelayMs } from '#domain';
+import { nextReachableStep, type ReachableSubject, retriesExhausted, retryDelayMs } from '#domain';
 import type { NotifierConfig } from '../notifier-config.js';
 import { CHANNEL_PROVIDERS, NOTIFIER_CONFIG } from '../tokens.js';
 import { WorkerPresence } from '../worker-presence.js';
@@ -122,16 +122,62 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * A leased audience part: each channel's share goes out in parallel (in provider-sized batches), then every
-   * member's delivery is written once, with its outcome. Members of a paused channel are written queued, those
-   * no channel reaches unreachable; in a cancelled campaign nothing is sent and the rest is written cancelled.
+   * A leased audience part: each channel's share goes out in parallel (in provider-sized batches); whoever a
+   * channel failed for good (a bounce the provider reports at once, an invalid number) is sent on the next
+   * channel of the chain that reaches them in the next round, until everyone has an outcome. Then every
+   * member's delivery is written once, with it. Members of a paused channel are written queued, those no
+   * channel reaches unreachable; in a cancelled campaign nothing is sent and the rest is written cancelled.
    */
   private async sendPart(part: LeasedPart): Promise<void> {
     this.stats.claimed += part.members.length;
-    const paused = await this.pausedChannels();
     const outcomes: PartOutcome[] = [];
+    const byId = new Map(part.members.map((m) => [m.id, m]));
+    let shares = this.sharesOf(part, part.members, await this.pausedChannels(), outcomes);
+    const lease = this.keepLeased('audience', () => this.deliveries.renewPartLease(part.id, this.presence.id, this.config.leaseSeconds));
+    try {
+      let failed: PromiseRejectedResult | undefined;
+      while (shares.size > 0) {
+        const results: RecordedOutcome[] = [];
+        const settled = await Promise.allSettled([...shares].map(async ([kind, share]) => {
+          const provider = this.providers[kind] as ChannelProvider;
+          const size = this.batchLimit(provider);
+          for (let i = 0; i < share.length; i += size) {
+            this.stats.batches++;
+            results.push(...await this.send(kind, provider, share.slice(i, i + size)));
+          }
+        }));
+        failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+        const fallingBack: PartMember[] = [];
+        for (const o of results) {
+          const m = byId.get(o.id)!;
+          const next = o.result === 'permanent' && !failed && part.campaignStatus === 'running' ? nextReachableStep(part.chain, m.step, reachableOf(m)) : null;
+          if (next === null) {
+            outcomes.push(o);
+            continue;
+          }
+          this.stats.failed++;
+          (m.tried ??= []).push({ channel: m.channel, reason: o.reason, at: new Date().toISOString() });
+          m.step = next;
+          m.channel = part.chain[next - 1]!;
+          fallingBack.push(m);
+        }
+        if (failed) break;
+        shares = this.sharesOf(part, fallingBack, await this.pausedChannels(), outcomes);
+      }
+      await lease.stop();
+      // What went out is written even when another channel's share failed before sending; the part keeps the
+      // rest, and is taken over once its lease runs out.
+      await this.persist('audience', () => this.deliveries.recordPart(part, this.presence.id, outcomes, !failed), outcomes, lease);
+      if (failed) throw failed.reason;
+    } finally {
+      await lease.stop();
+    }
+  }
+
+  /** Members by the channel they are sent on next; those no channel reaches or held back get their outcome now. */
+  private sharesOf(part: LeasedPart, members: readonly PartMember[], paused: ReadonlySet<string>, outcomes: PartOutcome[]): Map<ChannelKind, PartMember[]> {
     const shares = new Map<ChannelKind, PartMember[]>();
-    for (const m of part.members) {
+    for (const m of members) {
       if (m.step === null) {
         outcomes.push({ ...unsent(m, 'unreachable'), reason: 'no_contact_for_chain' });
       } else if (part.campaignStatus !== 'running' || paused.has(m.channel)) {
@@ -142,25 +188,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
         else shares.set(m.channel, [m]);
       }
     }
-    const lease = this.keepLeased('audience', () => this.deliveries.renewPartLease(part.id, this.presence.id, this.config.leaseSeconds));
-    try {
-      const settled = await Promise.allSettled([...shares].map(async ([kind, share]) => {
-        const provider = this.providers[kind] as ChannelProvider;
-        const size = this.batchLimit(provider);
-        for (let i = 0; i < share.length; i += size) {
-          this.stats.batches++;
-          outcomes.push(...await this.send(kind, provider, share.slice(i, i + size)));
-        }
-      }));
-      await lease.stop();
-      // What went out is written even when another channel's share failed before sending; the part keeps the
-      // rest, and is taken over once its lease runs out.
-      const failed = settled.find((s) => s.status === 'rejected');
-      await this.persist('audience', () => this.deliveries.recordPart(part, this.presence.id, outcomes, !failed), outcomes, lease);
-      if (failed) throw failed.reason;
-    } finally {
-      await lease.stop();
-    }
+    return shares;
   }
 
   /** One claim-send-record round; false when there was nothing to do. */
@@ -314,4 +342,11 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
 /** A part member written without being sent. */
 function unsent(m: PartMember, result: 'held' | 'unreachable'): PartOutcome {
   return { id: m.id, result, reason: null, delayMs: 0, providerMessageId: null, provider: '' };
+}
+
+/** What decides which channels reach a member. */
+function reachableOf(m: PartMember): ReachableSubject {
+  return {
+    email: m.email, phone: m.phone, pushTokens: m.push_tokens, postalAddress: m.postal_address, isMinor: m.is_minor, guardianEmail: m.guardian_email, guardianPhone: m.guardian_phone,
+  };
 }

@@ -33,9 +33,18 @@ export interface RecordedOutcome {
   provider: string;
 }
 
+/** A channel of the chain that failed a person for good, as `deliveries.tried` keeps it. */
+export interface TriedChannel {
+  channel: ChannelKind;
+  reason: string | null;
+  at: string;
+}
+
 /** One person of a leased audience part: a delivery not written yet, its id drawn when the part was leased. */
 export interface PartMember extends ClaimedDelivery {
   subject_id: number;
+  /** Channels that already failed them for good while the part was sent (they moved on to `step`). */
+  tried?: TriedChannel[];
 }
 
 /**
@@ -46,6 +55,7 @@ export interface LeasedPart {
   id: number;
   campaignId: string;
   campaignStatus: string;
+  chain: ChannelKind[];
   /** Everyone of the part not recorded yet (all of it, unless a worker died holding it), in reference order. */
   members: PartMember[];
   /** Times a worker died holding this part: its people may have been sent to before. */
@@ -149,7 +159,7 @@ export class DeliveryRepository {
         [campaign.id, rows[0]!.last_ref, done, selected],
       );
       const members = selected === 0 ? [] : asMembers(campaign, rows);
-      return { id: rows[0]!.part_id ?? 0, campaignId: campaign.id, campaignStatus: campaign.status, members, leaseExpiries: 0, done };
+      return { id: rows[0]!.part_id ?? 0, campaignId: campaign.id, campaignStatus: campaign.status, chain: campaign.channel_chain, members, leaseExpiries: 0, done };
     });
   }
 
@@ -176,7 +186,9 @@ export class DeliveryRepository {
          ORDER BY m.ord`,
         [part.subject_ids, part.delivery_ids, campaign.channel_chain],
       );
-      return { id: part.id, campaignId: campaign.id, campaignStatus: campaign.status, members: asMembers(campaign, rows), leaseExpiries: part.lease_expiries };
+      return {
+        id: part.id, campaignId: campaign.id, campaignStatus: campaign.status, chain: campaign.channel_chain, members: asMembers(campaign, rows), leaseExpiries: part.lease_expiries,
+      };
     });
   }
 
@@ -213,8 +225,8 @@ export class DeliveryRepository {
       const members = new Map(part.members.map((m) => [m.id, m]));
       const rows = await tx.rows<{ id: number }>(
         `WITH v AS (
-           SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[])
-             AS v(id, subject_id, step, result, reason, delay_ms, mid, provider, at)
+           SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::timestamptz[], $12::jsonb[])
+             AS v(id, subject_id, step, result, reason, delay_ms, mid, provider, at, tried)
          ), x AS (
            SELECT v.*, c.status AS campaign_status, c.channel_chain, c.channel_chain[v.step] AS channel,
                   CASE WHEN v.result = 'permanent'
@@ -241,7 +253,7 @@ export class DeliveryRepository {
            CASE WHEN x.result IN ('sent', 'delivered') THEN x.mid END,
            CASE WHEN x.result IN ('sent', 'delivered') AND x.provider <> 'print-queue' THEN now() END,
            CASE WHEN x.result = 'delivered' THEN coalesce(x.at, now()) END,
-           CASE
+           coalesce(x.tried, '[]'::jsonb) || CASE
              WHEN x.result = 'unreachable' THEN jsonb_build_array(jsonb_build_object('channel', null, 'reason', x.reason, 'at', now()))
              WHEN x.result = 'permanent' THEN jsonb_build_array(jsonb_build_object('channel', x.channel, 'reason', x.reason, 'at', now()))
              ELSE '[]'::jsonb END,
@@ -261,6 +273,7 @@ export class DeliveryRepository {
           arrayLiteral(final.map((o) => o.provider)),
           arrayLiteral(final.map((o) => o.at?.toISOString() ?? null)),
           part.leaseExpiries,
+          arrayLiteral(final.map((o) => { const tried = members.get(o.id)!.tried; return tried ? JSON.stringify(tried) : null; })),
         ],
       );
       return rows.length;
