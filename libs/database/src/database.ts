@@ -15,6 +15,12 @@ export interface Sql {
 export interface Tx extends Sql {
   /** The raw `pg` client of this transaction, for COPY streams. */
   readonly client: pg.PoolClient;
+  /**
+   * Rows as arrays of column values, in the order selected. For hot statements that return thousands of rows:
+   * the driver builds each row object from a null-prototype template, which V8 keeps in dictionary mode, so
+   * every later read of a field is a hash lookup; the caller builds ordinary objects from the arrays instead.
+   */
+  tuples<T extends unknown[]>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
 class RunnerSql implements Tx {
@@ -28,6 +34,10 @@ class RunnerSql implements Tx {
   }
   get client(): pg.PoolClient {
     return (this.runner as unknown as { databaseConnection: pg.PoolClient }).databaseConnection;
+  }
+  async tuples<T extends unknown[]>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = await this.client.query<T>({ text: sql, values: params, rowMode: 'array' });
+    return result.rows;
   }
 }
 

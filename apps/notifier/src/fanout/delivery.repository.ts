@@ -89,10 +89,14 @@ interface PartCampaign {
   expanded_through_ref: string | null;
 }
 
+/** What the lease statements select for each member after its delivery id, subject id and step, in this order. */
 const MEMBER_COLUMNS = `s.name, s.email, s.phone, s.push_tokens, s.postal_address, s.language, s.is_minor,
                         s.guardian_name, s.guardian_email, s.guardian_phone`;
-/** What the lease statements return for each member; what is the same for the whole part is set here. */
-type MemberRow = Omit<PartMember, 'notice_token' | 'campaign_id' | 'channel' | 'attempts'> & Partial<PartMember>;
+type MemberTuple = [
+  id: number, subject_id: number, step: number | null, name: string | null, email: string | null, phone: string | null, push_tokens: string[],
+  postal_address: string | null, language: string | null, is_minor: boolean, guardian_name: string | null, guardian_email: string | null,
+  guardian_phone: string | null,
+];
 /** A config error's pause before the same channel is tried again, as the channel loops do. */
 const CONFIG_PAUSE_MS = 60_000;
 
@@ -126,7 +130,7 @@ export class DeliveryRepository {
       const filter = campaign.audience.kind === 'filter' ? campaign.audience : { jurisdictions: [], dataCategories: [] };
       // In reference order, from the unique index on (incident_id, external_ref "C"); the ids are drawn after the
       // limit (an outer query), so a part uses exactly as many as it has people.
-      const rows = await tx.rows<MemberRow & { part_id: number | null; last_ref: string | null }>(
+      const rows = await tx.tuples<[...MemberTuple, part_id: number | null, last_ref: string | null]>(
         `WITH chunk AS MATERIALIZED (
            SELECT s.id AS subject_id, s.external_ref, ${MEMBER_COLUMNS}, next_reachable_step($3::text[], 0, s) AS step
            FROM affected_subjects s
@@ -144,22 +148,23 @@ export class DeliveryRepository {
            FROM numbered HAVING count(*) > 0
            RETURNING id
          )
-         SELECT (SELECT id FROM part) AS part_id, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref,
-                n.id, n.subject_id, n.step, n.name, n.email, n.phone, n.push_tokens, n.postal_address, n.language, n.is_minor, n.guardian_name, n.guardian_email, n.guardian_phone
+         SELECT n.id, n.subject_id, n.step, n.name, n.email, n.phone, n.push_tokens, n.postal_address, n.language, n.is_minor, n.guardian_name,
+                n.guardian_email, n.guardian_phone, (SELECT id FROM part) AS part_id, (SELECT max(external_ref COLLATE "C") FROM chunk) AS last_ref
          FROM (SELECT 1) one LEFT JOIN numbered n ON true ORDER BY n.ord`,
         [campaign.id, campaign.incident_id, campaign.channel_chain, campaign.expanded_through_ref, limit,
           filter.jurisdictions ?? [], filter.dataCategories ?? [], workerId, leaseSeconds],
       );
-      const selected = rows[0]!.part_id === null ? 0 : rows.length;
+      const [partId, lastRef] = rows[0]!.slice(13) as [number | null, string | null];
+      const selected = partId === null ? 0 : rows.length;
       const done = selected < limit;
       await tx.rows(
         `UPDATE notice_campaigns SET expanded_through_ref = coalesce($2, expanded_through_ref), expanded_at = CASE WHEN $3 THEN now() END,
                 expanded_count = expanded_count + $4
          WHERE id = $1`,
-        [campaign.id, rows[0]!.last_ref, done, selected],
+        [campaign.id, lastRef, done, selected],
       );
       const members = selected === 0 ? [] : asMembers(campaign, rows);
-      return { id: rows[0]!.part_id ?? 0, campaignId: campaign.id, campaignStatus: campaign.status, chain: campaign.channel_chain, members, leaseExpiries: 0, done };
+      return { id: partId ?? 0, campaignId: campaign.id, campaignStatus: campaign.status, chain: campaign.channel_chain, members, leaseExpiries: 0, done };
     });
   }
 
@@ -178,7 +183,7 @@ export class DeliveryRepository {
       if (!part) return undefined;
       const campaign = (await tx.one<PartCampaign>(
         'SELECT id, incident_id, status, audience, channel_chain, link_key, expanded_through_ref FROM notice_campaigns WHERE id = $1', [part.campaign_id]))!;
-      const rows = await tx.rows<MemberRow>(
+      const rows = await tx.tuples<MemberTuple>(
         `SELECT m.id, m.subject_id, next_reachable_step($3::text[], 0, s) AS step, ${MEMBER_COLUMNS}
          FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS m(subject_id, id, ord)
          JOIN affected_subjects s ON s.id = m.subject_id
@@ -465,16 +470,16 @@ function withEarlyEvents(outcomes: readonly PartOutcome[], events: readonly Earl
 }
 
 /**
- * The rows as part members, completed in place: the campaign, the channel of their step, their first attempt, and
- * their notice links (derived in one cipher call). Not selected per row: the driver would parse them 2,000 times.
+ * Part members from the lease statements' rows, each with the campaign, the channel of its step, its first
+ * attempt and its notice link (the links of a part derived in one cipher call): what is the same for the whole
+ * part is not selected per row, where the driver would parse it 2,000 times.
  */
-function asMembers(campaign: PartCampaign, rows: MemberRow[]): PartMember[] {
-  const tokens = noticeTokens(campaign.link_key, rows.map((r) => r.id));
-  rows.forEach((r, i) => {
-    r.campaign_id = campaign.id;
-    r.channel = (r.step === null ? null : campaign.channel_chain[r.step - 1]) as ChannelKind;
-    r.attempts = 1;
-    r.notice_token = tokens[i]!;
-  });
-  return rows as PartMember[];
+function asMembers(campaign: PartCampaign, rows: readonly [...MemberTuple, ...unknown[]][]): PartMember[] {
+  const tokens = noticeTokens(campaign.link_key, rows.map((r) => r[0]));
+  const chain = campaign.channel_chain;
+  return rows.map((r, i): PartMember => ({
+    id: r[0], subject_id: r[1], campaign_id: campaign.id, step: r[2]!, channel: (r[2] === null ? null : chain[r[2] - 1]) as ChannelKind, attempts: 1,
+    notice_token: tokens[i]!, name: r[3], email: r[4], phone: r[5], push_tokens: r[6], postal_address: r[7], language: r[8], is_minor: r[9],
+    guardian_name: r[10], guardian_email: r[11], guardian_phone: r[12], tried: undefined,
+  }));
 }
