@@ -71,6 +71,17 @@ export class Database implements Sql {
     return (await this.rows<T>(sql, params))[0];
   }
 
+  /** Rows as arrays of column values (see Tx.tuples). */
+  async tuples<T extends unknown[]>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      return await new RunnerSql(runner).tuples<T>(sql, params);
+    } finally {
+      await runner.release();
+    }
+  }
+
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
