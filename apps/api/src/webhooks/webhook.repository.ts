@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Sql } from '#database';
 import type { ChannelKind } from '#channels';
+import { CONFIG_ERROR_PAUSE_MS } from '#domain';
 
 /** One provider event as stored: codes only, never an address or provider prose. */
 export interface WebhookEventRecord {
@@ -26,9 +27,6 @@ export interface AppliedAction {
   action: DeliveryAction['action'];
   state: string;
 }
-
-/** Delay before a delivery refused for a configuration reason is tried again (as the fan-out does). */
-const CONFIG_PAUSE_SECONDS = 60;
 
 @Injectable()
 export class WebhookRepository {
@@ -164,7 +162,7 @@ export class WebhookRepository {
         actions.map((a) => a.providerMessageId),
         channel,
         provider,
-        CONFIG_PAUSE_SECONDS,
+        CONFIG_ERROR_PAUSE_MS / 1000,
       ],
     );
   }

@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CHANNEL_KINDS, type ChannelKind, type ChannelProvider, type ChannelProviders, type OutboundMessage, Semaphore, type SendOutcome } from '#channels';
-import { nextReachableStep, type ReachableSubject, retriesExhausted, retryDelayMs } from '#domain';
+import { CONFIG_ERROR_PAUSE_MS, nextReachableStep, type ReachableSubject, retriesExhausted, retryDelayMs } from '#domain';
 import type { NotifierConfig } from '../notifier-config.js';
 import { CHANNEL_PROVIDERS, NOTIFIER_CONFIG } from '../tokens.js';
 import { WorkerPresence } from '../worker-presence.js';
 import { type ClaimedDelivery, DeliveryRepository, type LeasedPart, type PartMember, type PartOutcome, type RecordedOutcome } from './delivery.repository.js';
 import { AddressMissing, NoticeComposer } from './notice-composer.js';
 
-const CONFIG_PAUSE_MS = 60_000;
 const IDLE_QUEUE_MS = 1000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -316,7 +315,7 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
       case 'permanent':
         return { id: d.id, result: 'permanent', reason: o.reason, delayMs: 0, providerMessageId: null, provider };
       case 'config':
-        return { id: d.id, result: 'config', reason: o.reason, delayMs: CONFIG_PAUSE_MS, providerMessageId: null, provider };
+        return { id: d.id, result: 'config', reason: o.reason, delayMs: CONFIG_ERROR_PAUSE_MS, providerMessageId: null, provider };
     }
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { arrayLiteral, Database, type Sql } from '#database';
 import type { ChannelKind } from '#channels';
-import { noticeToken, noticeTokens } from '#domain';
+import { CONFIG_ERROR_PAUSE_MS, noticeToken, noticeTokens } from '#domain';
 
 export interface ClaimedDelivery {
   id: number;
@@ -97,8 +97,6 @@ type MemberTuple = [
   postal_address: string | null, language: string | null, is_minor: boolean, guardian_name: string | null, guardian_email: string | null,
   guardian_phone: string | null,
 ];
-/** A config error's pause before the same channel is tried again, as the channel loops do. */
-const CONFIG_PAUSE_MS = 60_000;
 
 /** The notifier's SQL: audience parts leased and written once, SKIP LOCKED claims with leases, set-wise outcomes. */
 @Injectable()
@@ -465,7 +463,7 @@ function withEarlyEvents(outcomes: readonly PartOutcome[], events: readonly Earl
     } else if (e.action === 'failed') {
       Object.assign(o, { result: 'permanent', reason: e.reason ?? 'provider_failed', providerMessageId: null, at: null });
     } else if (e.action === 'config' && o.result === 'sent') {
-      Object.assign(o, { result: 'config', reason: e.reason ?? 'provider_config', delayMs: CONFIG_PAUSE_MS, providerMessageId: null });
+      Object.assign(o, { result: 'config', reason: e.reason ?? 'provider_config', delayMs: CONFIG_ERROR_PAUSE_MS, providerMessageId: null });
     }
   }
   return outcomes.map((o) => byId.get(o.id)!);
