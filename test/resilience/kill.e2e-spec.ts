@@ -18,10 +18,11 @@ const KILLS = 4;
 const BATCH = 250;
 const EXPAND = 500;
 const CONCURRENCY = 2;
-// What one process can have in flight at a stub when it dies: its audience loops' expanded parts (EXPAND people
+const AUDIENCE_LOOPS = CONCURRENCY + 1;
+// What one process can have in flight at a stub when it dies: its audience loops' leased parts (EXPAND people
 // each, all channels) and, per channel (e-mail, SMS, push), its queue loops' batches, each at most BATCH
 // (every provider's own cap is larger).
-const IN_FLIGHT_PER_KILL = CONCURRENCY * EXPAND + CONCURRENCY * (BATCH + BATCH + BATCH);
+const IN_FLIGHT_PER_KILL = AUDIENCE_LOOPS * EXPAND + CONCURRENCY * (BATCH + BATCH + BATCH);
 // Letters go to the print queue (no stub) but are leased too.
 const LEASED_PER_KILL = IN_FLIGHT_PER_KILL + CONCURRENCY * BATCH;
 
@@ -56,6 +57,7 @@ describe('a notifier killed with SIGKILL mid-campaign', () => {
       NOTIFIER_BATCH_SIZE: String(BATCH),
       NOTIFIER_EXPAND_CHUNK: String(EXPAND),
       NOTIFIER_CONCURRENCY: String(CONCURRENCY),
+      NOTIFIER_AUDIENCE_LOOPS: String(AUDIENCE_LOOPS),
       NOTIFIER_TICK_MS: '100',
     };
     const start = async () => {
