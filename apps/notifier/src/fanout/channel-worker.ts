@@ -161,7 +161,9 @@ export class ChannelWorker implements OnApplicationBootstrap, OnApplicationShutd
           fallingBack.push(m);
         }
         if (failed) break;
-        shares = this.sharesOf(part, fallingBack, await this.pausedChannels(), outcomes);
+        // The channels paused as this process knows them: no database read between sending and recording, where
+        // a database restart would lose the record of what was sent (and the part would be sent again).
+        shares = this.sharesOf(part, fallingBack, this.paused, outcomes);
       }
       await lease.stop();
       // What went out is written even when another channel's share failed before sending; the part keeps the
