@@ -161,6 +161,35 @@ describe('fan-out', () => {
     expect(summary.summary.unreachableReasons.sms).toEqual({ invalid_number: bouncing.length });
   });
 
+  it('keeps each channel within its send slots however many audience loops share it', async () => {
+    const memory = memoryProviders();
+    let active = 0;
+    let most = 0;
+    // A slow e-mail provider: while one batch is out, the other audience loops have parts of their own to send.
+    const email = {
+      kind: 'email' as const, name: memory.email.name, maxBatch: memory.email.maxBatch,
+      send: async (batch: Parameters<typeof memory.email.send>[0]) => {
+        most = Math.max(most, ++active);
+        try {
+          await new Promise((r) => setTimeout(r, 30));
+          return await memory.email.send(batch);
+        } finally {
+          active--;
+        }
+      },
+    };
+    const campaign = await approvedCampaign(1000);
+    const notifier = await startNotifier(api.database.url, { ...memory, email }, { concurrency: 1, audienceLoops: 3, batchSize: 100, expandChunk: 200 });
+    try {
+      await waitForStatus(campaign.id, 'completed');
+    } finally {
+      await notifier.close();
+    }
+    const { rows: [sent] } = await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE campaign_id = $1 AND state = 'sent' AND channel = 'email'`, [campaign.id]);
+    expect(sent.n).toBe(700);
+    expect(most).toBe(1);
+  });
+
   it('retries what is retryable, honouring Retry-After, and gives up on a channel after its attempts', async () => {
     const seen = new Map<string, number>();
     const providers = memoryProviders((kind, m) => {
